@@ -1,0 +1,44 @@
+/**
+ * The read side of a bundle: one interface over a directory, a .tar.gz/.tgz and a .zip.
+ * This module and its implementations are the only code that touches bundle files; everything
+ * downstream (parsers, facts, rules, renderers) works on what a BundleSource returns.
+ */
+import type { Readable } from 'node:stream';
+
+export interface BundleSource {
+  /** What the user gave us (path as typed), for reports and messages. */
+  readonly description: string;
+  /** Every regular file, as a path relative to the bundle's top folder with '/' separators, sorted. */
+  list(): readonly string[];
+  has(path: string): boolean;
+  /** Size in bytes, or undefined when the file is not in the bundle. */
+  size(path: string): number | undefined;
+  /**
+   * The whole file as UTF-8 text. Throws BundleError naming the file when it is missing or larger
+   * than maxBytes (default: the reader's per-file limit for whole-file reads).
+   */
+  readText(path: string, options?: { maxBytes?: number }): Promise<string>;
+  /** A byte stream of the file, for large files (logs) that must never be read whole. */
+  openStream(path: string): Readable;
+  /** Releases what the reader holds (e.g. removes its private temporary directory). Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Limits applied while opening an untrusted bundle. All sizes in bytes. */
+export interface BundleLimits {
+  /** Largest total of uncompressed bytes an archive may expand to. */
+  maxTotalBytes: number;
+  /** Largest single file. */
+  maxFileBytes: number;
+  /** Largest number of entries an archive may hold. */
+  maxEntries: number;
+  /** Largest file readText() returns whole (bigger ones must be streamed). */
+  maxTextBytes: number;
+}
+
+export const DEFAULT_LIMITS: BundleLimits = {
+  maxTotalBytes: 8 * 1024 ** 3,
+  maxFileBytes: 2 * 1024 ** 3,
+  maxEntries: 200_000,
+  maxTextBytes: 512 * 1024 ** 2,
+};

@@ -1,0 +1,84 @@
+/**
+ * The findings report: the data every renderer (JSON, Markdown, HTML, terminal) works from.
+ * Its JSON form is a public contract (schemas/report.schema.json, README "Report contract").
+ */
+
+export const SEVERITIES = ['critical', 'error', 'warning', 'info'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const CATEGORIES = [
+  'ztunnel-health',
+  'workloads',
+  'certificates',
+  'xds-sync',
+  'traffic',
+  'redirection',
+  'load-balancing',
+  'metrics',
+  'policy',
+  'waypoint',
+  'versions',
+  'collection',
+] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+export const SUBJECT_KINDS = [
+  'Pod',
+  'Node',
+  'Workload',
+  'Service',
+  'Certificate',
+  'Ztunnel',
+  'Istiod',
+  'Policy',
+  'Bundle',
+] as const;
+export type SubjectKind = (typeof SUBJECT_KINDS)[number];
+
+/** Where in the bundle a finding's evidence is: a file plus a JSON pointer and/or a 1-based line. */
+export interface Evidence {
+  file: string;
+  pointer?: string;
+  line?: number;
+  excerpt?: string;
+}
+
+export interface Subject {
+  kind: SubjectKind;
+  namespace?: string;
+  name: string;
+  node?: string;
+}
+
+export interface Finding {
+  ruleId: string;
+  title: string;
+  severity: Severity;
+  category: Category;
+  subject: Subject;
+  message: string;
+  evidence: Evidence[];
+  remediation: string;
+  docs: string;
+}
+
+/** A rule that did not run because the bundle lacks its inputs; reported, never silently passed. */
+export interface SkippedRule {
+  ruleId: string;
+  title: string;
+  category: Category;
+  reason: string;
+}
+
+export interface Report {
+  schemaVersion: '1';
+  tool: { name: 'ztunnel-bundle'; version: string };
+  bundle: { source: string; collectedAt: string | null; ztunnelPods: number };
+  summary: Record<Severity, number> & { rulesRun: number; rulesSkipped: number; suppressed: number };
+  findings: Finding[];
+  skippedRules: SkippedRule[];
+}
+
+export function severityRank(s: Severity): number {
+  return SEVERITIES.length - SEVERITIES.indexOf(s);
+}
