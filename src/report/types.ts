@@ -70,6 +70,14 @@ export interface SkippedRule {
   reason: string;
 }
 
+/** A rule that failed to evaluate (e.g. a CEL runtime error on unexpected data); never hidden. */
+export interface RuleErrorRecord {
+  ruleId: string;
+  /** The subject being evaluated, when the error is about one element. */
+  subject?: string;
+  reason: string;
+}
+
 export interface Report {
   schemaVersion: '1';
   tool: { name: 'ztunnel-bundle'; version: string };
@@ -77,6 +85,7 @@ export interface Report {
   summary: Record<Severity, number> & { rulesRun: number; rulesSkipped: number; suppressed: number };
   findings: Finding[];
   skippedRules: SkippedRule[];
+  ruleErrors: RuleErrorRecord[];
 }
 
 export function severityRank(s: Severity): number {
