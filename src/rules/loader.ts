@@ -6,7 +6,7 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { RuleLoadError, type RuleProblem } from '../errors.js';
 import { BUNDLE_FIELDS, COLLECTIONS, isCollectionName } from '../facts/collections.js';
 import { packagePath } from '../util/package.js';
@@ -45,11 +45,12 @@ interface Parsed {
 async function parseRuleFile(path: string): Promise<Parsed> {
   const file = display(path);
   const text = await readFile(path, 'utf8');
-  const yamlDoc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const lineCounter = new LineCounter();
+  const yamlDoc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter });
   if (yamlDoc.errors.length > 0) {
     return {
       file,
-      problems: yamlDoc.errors.map((e) => ({ file, field: '', reason: `invalid YAML at line ${e.linePos?.[0]?.line ?? '?'}: ${e.message.split('\n')[0]}` })),
+      problems: yamlDoc.errors.map((e) => ({ file, field: '', reason: `invalid YAML at line ${lineCounter.linePos(e.pos[0]).line}: ${e.message.split('\n')[0]}` })),
     };
   }
   const value: unknown = yamlDoc.toJS();
@@ -92,7 +93,7 @@ function checkAndCompile(doc: RuleDocument, path: string, file: string, builtin:
     }
   }
   if (problems.length > 0 || !condition) return { problems };
-  const rule: Rule = { ...doc, for: doc.for as Rule['for'], file, condition, dataExpressions, builtin };
+  const rule: Rule = { ...doc, for: doc.for as Rule['for'], file, path, condition, dataExpressions, builtin };
   return { rule, problems };
 }
 

@@ -23,8 +23,10 @@ export interface RuleDocument {
 
 export interface Rule extends Omit<RuleDocument, 'for'> {
   for: CollectionName;
-  /** The rule file, as given (for messages). */
+  /** The rule file, relative to the working directory when below it (for messages). */
   file: string;
+  /** The rule file's absolute path (to find its test cases beside it). */
+  path: string;
   condition: CompiledExpression;
   dataExpressions: Record<string, CompiledExpression>;
   /** True for rules shipped with the tool, false for --rules directories. */

@@ -1,0 +1,32 @@
+/**
+ * The analyze pipeline without any CLI concerns: bundle -> facts -> rules -> report.
+ * Used by the analyze command, the rule tester and (later) diff.
+ */
+import type { BundleSource } from '../bundle/source.js';
+import { buildFacts } from '../facts/build.js';
+import type { FactModel } from '../facts/types.js';
+import { SEVERITIES, type Report } from '../report/types.js';
+import { evaluateRules } from '../rules/evaluate.js';
+import type { Rule } from '../rules/types.js';
+import { toolVersion } from '../util/package.js';
+
+export interface AnalysisResult {
+  report: Report;
+  facts: FactModel;
+}
+
+export async function analyzeBundle(bundle: BundleSource, rules: readonly Rule[]): Promise<AnalysisResult> {
+  const facts = await buildFacts(bundle);
+  const evaluation = evaluateRules(rules, facts);
+  const counts = Object.fromEntries(SEVERITIES.map((s) => [s, evaluation.findings.filter((f) => f.severity === s).length])) as Record<(typeof SEVERITIES)[number], number>;
+  const report: Report = {
+    schemaVersion: '1',
+    tool: { name: 'ztunnel-bundle', version: toolVersion() },
+    bundle: { source: bundle.description, collectedAt: facts.bundle.collectedAt || null, ztunnelPods: facts.bundle.ztunnelCount },
+    summary: { ...counts, rulesRun: evaluation.rulesRun, rulesSkipped: evaluation.skipped.length, suppressed: 0 },
+    findings: evaluation.findings,
+    skippedRules: evaluation.skipped,
+    ruleErrors: evaluation.errors,
+  };
+  return { report, facts };
+}
