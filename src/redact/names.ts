@@ -1,0 +1,43 @@
+/**
+ * Does a variable or field NAME say its value is a secret? Used for container env vars
+ * (DB_PASSWORD, GITHUB_TOKEN) and for keys of objects and config maps. Names are split into words
+ * (snake, kebab and camel case), so `SECRET_TTL`, `credentialName` or `TOKEN_AUDIENCE` — which name
+ * settings ABOUT a secret, not the secret — are left alone by their last word.
+ */
+import type { SecretKind } from './kinds.js';
+
+const SECRET_WORDS = new Set(['TOKEN', 'SECRET', 'PASSWORD', 'PASSWD', 'PWD', 'PASSPHRASE', 'CREDENTIAL', 'CREDENTIALS', 'APIKEY', 'AUTH']);
+/** Two words that together name a key: API_KEY, ACCESS_KEY, PRIVATE_KEY ... */
+const KEY_QUALIFIERS = new Set(['API', 'ACCESS', 'PRIVATE', 'SECRET', 'CLIENT', 'SIGNING', 'ENCRYPTION', 'MASTER']);
+/** A last word that makes the whole name a setting about a secret rather than the secret itself. */
+const BENIGN_LAST_WORDS = new Set([
+  'TTL', 'PATH', 'FILE', 'DIR', 'NAME', 'NAMES', 'ENABLED', 'ENABLE', 'TYPE', 'POLICY', 'AUDIENCE', 'PROVIDER',
+  'MODE', 'SECONDS', 'TIMEOUT', 'DURATION', 'LIFETIME', 'EXPIRATION', 'EXPIRY', 'ID', 'LENGTH', 'SIZE',
+  'LOGGING', 'REF', 'MOUNT', 'VERSION', 'COUNT', 'HEADER', 'FORMAT', 'SOURCE', 'KIND',
+]);
+const PASSWORD_WORDS = new Set(['PASSWORD', 'PASSWD', 'PWD', 'PASSPHRASE']);
+
+export function nameWords(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .split(/[^A-Za-z0-9]+/)
+    .filter((w) => w.length > 0)
+    .map((w) => w.toUpperCase());
+}
+
+/** The kind of secret a value under this name holds, or undefined when the name looks harmless. */
+export function secretKindForName(name: string): SecretKind | undefined {
+  if (name.length > 256) return undefined;
+  const words = nameWords(name);
+  const last = words[words.length - 1];
+  if (last === undefined || BENIGN_LAST_WORDS.has(last)) return undefined;
+  let secret = false;
+  let password = false;
+  words.forEach((word, i) => {
+    if (SECRET_WORDS.has(word)) secret = true;
+    if (PASSWORD_WORDS.has(word)) password = true;
+    if (word === 'KEY' && i > 0 && KEY_QUALIFIERS.has(words[i - 1]!)) secret = true;
+  });
+  if (password) return 'password';
+  return secret ? 'generic-secret' : undefined;
+}

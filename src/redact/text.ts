@@ -1,0 +1,59 @@
+/**
+ * redactText: the redaction of a whole text artifact (a config dump, a debug endpoint's JSON, a
+ * config map value). Secret values become `[REDACTED:<kind>]` and everything around them is kept
+ * byte for byte, so JSON stays JSON and a healthy file comes out identical.
+ *
+ * applyInspection is the one place that turns a LineInspection into redacted text; the stream
+ * transform uses it too, so a file redacted whole or streamed gives the same bytes.
+ */
+import { addCount, marker, type RedactionCounts } from './kinds.js';
+import { LineInspector, type LineInspection } from './lines.js';
+
+export interface RedactResult {
+  text: string;
+  counts: RedactionCounts;
+}
+
+/** The line rewritten, or null when the whole line (and its line break) must go. */
+export function applyInspection(line: string, inspection: LineInspection, counts: RedactionCounts): string | null {
+  if (inspection.dropLine) return null;
+  const edits = [
+    ...inspection.removals.map((r) => ({ ...r, replacement: '' })),
+    ...inspection.spans.map((s) => {
+      addCount(counts, s.kind);
+      return { start: s.start, end: s.end, replacement: marker(s.kind) };
+    }),
+  ].sort((a, b) => a.start - b.start);
+  if (edits.length === 0) return line;
+  let out = '';
+  let at = 0;
+  for (const edit of edits) {
+    if (edit.start < at) continue;
+    out += line.slice(at, edit.start) + edit.replacement;
+    at = edit.end;
+  }
+  return out + line.slice(at);
+}
+
+/** Redacts one line with a shared inspector (for callers that keep multi-line state). */
+export function redactLine(line: string, inspector: LineInspector, counts: RedactionCounts): string | null {
+  return applyInspection(line, inspector.inspect(line), counts);
+}
+
+export function redactText(text: string): RedactResult {
+  const counts: RedactionCounts = {};
+  const inspector = new LineInspector();
+  const parts: string[] = [];
+  const lineBreak = /\r?\n/g;
+  let at = 0;
+  for (;;) {
+    const m = lineBreak.exec(text);
+    const line = text.slice(at, m ? m.index : text.length);
+    const eol = m ? m[0] : '';
+    const redacted = redactLine(line, inspector, counts);
+    if (redacted !== null) parts.push(redacted + eol);
+    if (!m) break;
+    at = m.index + eol.length;
+  }
+  return { text: parts.join(''), counts };
+}
