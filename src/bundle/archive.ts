@@ -1,0 +1,261 @@
+/**
+ * Safe extraction of an untrusted archive into a private temporary directory, shared by the tar
+ * and zip readers (tar.ts, zip.ts), which only translate their entries into ArchiveEntry values.
+ *
+ * Why a temporary directory rather than memory: bundles hold config dumps and logs of hundreds of
+ * megabytes, and rules stream the logs; on disk, memory stays bounded whatever the bundle size,
+ * and the extracted tree is read by the same DirectoryBundle code as an unpacked bundle.
+ * Why it is safe: the directory comes from mkdtemp (mode 0700, a fresh random name); every entry
+ * name is checked before anything is written (no absolute paths, drive letters, backslashes or
+ * '..'), only regular files and directories are accepted (never links or devices, so no path
+ * inside the directory can lead out of it), files are created with O_EXCL|O_NOFOLLOW, and bytes are
+ * counted as they are inflated, so a bomb stops at the first chunk past a limit. Duplicate entries
+ * are refused rather than "later wins": a bundle never needs them, and two versions of one file
+ * are a classic way to show different content to different tools. On any failure the directory is
+ * removed before the error reaches the caller; close() removes it otherwise, and a process exit
+ * hook removes any directory still open.
+ */
+import { rmSync } from 'node:fs';
+import { constants } from 'node:fs';
+import { mkdir, mkdtemp, open, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { BundleError, errorText } from '../errors.js';
+import { BUNDLE_TOP_LEVEL, DirectoryBundle } from './directory.js';
+import { ByteCap, formatBytes, formatBytesPair } from './limits.js';
+import type { BundleLimits } from './source.js';
+
+export type EntryKind =
+  | 'file'
+  | 'directory'
+  | 'symlink'
+  | 'hardlink'
+  | 'character-device'
+  | 'block-device'
+  | 'fifo'
+  | 'socket'
+  | 'unknown';
+
+/** One archive member, as the format readers describe it. */
+export interface ArchiveEntry {
+  /** The name exactly as stored in the archive. */
+  name: string;
+  kind: EntryKind;
+  /** What the archive header claims; used for an early refusal only, never trusted for the cap. */
+  declaredSize?: number;
+}
+
+const KIND_PROBLEMS: Record<Exclude<EntryKind, 'file' | 'directory'>, string> = {
+  symlink: 'is a symbolic link',
+  hardlink: 'is a hard link',
+  'character-device': 'is a character device',
+  'block-device': 'is a block device',
+  fifo: 'is a FIFO',
+  socket: 'is a socket',
+  unknown: 'has an unsupported entry type',
+};
+
+const WRITE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
+
+/** Prefix of our extraction directories, so a leftover one is recognisable in /tmp. */
+export const TEMP_PREFIX = 'ztunnel-bundle-';
+
+export interface OpenArchiveOptions {
+  /** The archive path as the user typed it: the bundle's description and the prefix of every message. */
+  archive: string;
+  limits: BundleLimits;
+  /** Parent of the private extraction directory (default: os.tmpdir()). */
+  tempRoot?: string;
+  /** Reads the archive, handing every entry to the target in archive order. */
+  read: (target: ExtractionTarget) => Promise<void>;
+}
+
+/** Extracts an archive and returns it as a bundle that owns (and on close removes) its directory. */
+export async function openArchive(options: OpenArchiveOptions): Promise<DirectoryBundle> {
+  const dir = await mkdtemp(join(options.tempRoot ?? tmpdir(), TEMP_PREFIX));
+  trackTempDir(dir);
+  const remove = async (): Promise<void> => {
+    await rm(dir, { recursive: true, force: true });
+    liveTempDirs.delete(dir);
+  };
+  try {
+    const target = new ExtractionTarget({ dir, archive: options.archive, limits: options.limits });
+    await options.read(target);
+    return new DirectoryBundle({ root: dir, files: target.files, description: options.archive, limits: options.limits, onClose: remove });
+  } catch (err) {
+    await remove();
+    if (err instanceof BundleError) throw err;
+    throw new BundleError(options.archive, `truncated or corrupt archive: ${oneLine(errorText(err))}`);
+  }
+}
+
+/**
+ * Where entries land: checks each one (name, type, top folder, duplicates, limits) and writes
+ * regular files under the extraction directory, at their bundle path (top folder stripped).
+ */
+export class ExtractionTarget {
+  /** Bundle path -> size, for every file written. */
+  readonly files = new Map<string, number>();
+  private readonly kinds = new Map<string, 'file' | 'directory'>();
+  private readonly dir: string;
+  private readonly archive: string;
+  private readonly limits: BundleLimits;
+  /** undefined until the first entry decides; null when entries sit directly at the archive root. */
+  private topFolder: string | null | undefined;
+  private entryCount = 0;
+  private totalBytes = 0;
+
+  constructor(options: { dir: string; archive: string; limits: BundleLimits }) {
+    this.dir = options.dir;
+    this.archive = options.archive;
+    this.limits = options.limits;
+  }
+
+  /** Checks and places one entry; `content` is only opened for a regular file that passed every check. */
+  async add(entry: ArchiveEntry, content: () => Readable): Promise<void> {
+    this.entryCount++;
+    if (this.entryCount > this.limits.maxEntries) {
+      throw new BundleError(this.archive, `holds more than ${this.limits.maxEntries} entries, over the limit`);
+    }
+    const at = entryLocation(this.archive, entry.name);
+    const segments = entryNameSegments(entry.name, at);
+    if (entry.kind !== 'file' && entry.kind !== 'directory') {
+      throw new BundleError(at, `${KIND_PROBLEMS[entry.kind]}; a bundle may hold only regular files and directories`);
+    }
+    if (segments.length === 0) {
+      if (entry.kind === 'directory') return; // "./" or "/" alone: the archive root itself
+      throw new BundleError(at, 'is a file without a name');
+    }
+    const path = this.bundlePath(segments, entry.kind, at);
+    if (path === '') return; // the top folder's own entry
+    this.claim(path, entry.kind, at);
+    if (entry.kind === 'directory') {
+      await this.mkdir(join(this.dir, ...path.split('/')), at);
+      return;
+    }
+    if (entry.declaredSize !== undefined && entry.declaredSize > this.limits.maxFileBytes) {
+      const [claimed, limit] = formatBytesPair(entry.declaredSize, this.limits.maxFileBytes);
+      throw new BundleError(at, `declares ${claimed}, over the ${limit} per-file limit`);
+    }
+    this.files.set(path, await this.write(path, content(), at));
+  }
+
+  /** Applies the single-top-folder rule and returns the path relative to the bundle root. */
+  private bundlePath(segments: string[], kind: 'file' | 'directory', at: string): string {
+    if (this.topFolder === undefined) {
+      // The first entry decides: a file at the root, or a bundle name such as cluster/ or
+      // manifest.json, means an archive made without a top folder.
+      const first = segments[0]!;
+      const rootless = (segments.length === 1 && kind === 'file') || BUNDLE_TOP_LEVEL.has(first);
+      this.topFolder = rootless ? null : first;
+    }
+    if (this.topFolder === null) return segments.join('/');
+    if (segments[0] !== this.topFolder || (segments.length === 1 && kind === 'file')) {
+      throw new BundleError(at, `is outside the archive's top folder "${this.topFolder}/"`);
+    }
+    return segments.slice(1).join('/');
+  }
+
+  /** Refuses duplicates and file/directory clashes (a file "a" and an entry "a/b"). */
+  private claim(path: string, kind: 'file' | 'directory', at: string): void {
+    const existing = this.kinds.get(path);
+    if (existing === 'file') throw new BundleError(at, 'duplicate entry: an earlier entry has the same path');
+    if (existing === 'directory' && kind === 'file') throw new BundleError(at, 'is a file, but an earlier entry made it a directory');
+    const parts = path.split('/');
+    for (let i = 1; i < parts.length; i++) {
+      const parent = parts.slice(0, i).join('/');
+      if (this.kinds.get(parent) === 'file') throw new BundleError(at, `is inside "${parent}", which an earlier entry made a file`);
+      this.kinds.set(parent, 'directory');
+    }
+    this.kinds.set(path, kind);
+  }
+
+  private async mkdir(absolute: string, at: string): Promise<void> {
+    try {
+      await mkdir(absolute, { recursive: true, mode: 0o700 });
+    } catch (err) {
+      throw new BundleError(at, `cannot extract: ${(err as NodeJS.ErrnoException).code ?? errorText(err)}`);
+    }
+  }
+
+  /** Streams one file to disk through the per-file and whole-archive byte caps; returns its size. */
+  private async write(path: string, content: Readable, at: string): Promise<number> {
+    const absolute = join(this.dir, ...path.split('/'));
+    await this.mkdir(dirname(absolute), at);
+    let handle;
+    try {
+      handle = await open(absolute, WRITE_FLAGS, 0o600);
+    } catch (err) {
+      content.destroy();
+      throw new BundleError(at, `cannot extract: ${(err as NodeJS.ErrnoException).code ?? errorText(err)}`);
+    }
+    const cap = new ByteCap(
+      this.limits.maxFileBytes,
+      () => new BundleError(at, `expands past the ${formatBytes(this.limits.maxFileBytes)} per-file limit`),
+      (n) => this.countTotal(n, at),
+    );
+    try {
+      await pipeline(content, cap, handle.createWriteStream());
+    } catch (err) {
+      if (err instanceof BundleError) throw err;
+      const code = (err as NodeJS.ErrnoException).code;
+      // Write failures (disk full) are ours to report as such; anything else is the archive's.
+      if (code && /^E[A-Z]+$/.test(code)) throw new BundleError(at, `cannot extract: ${code}`);
+      throw err;
+    } finally {
+      await handle.close().catch(() => {});
+    }
+    return cap.bytes;
+  }
+
+  private countTotal(bytes: number, at: string): void {
+    this.totalBytes += bytes;
+    if (this.totalBytes > this.limits.maxTotalBytes) {
+      throw new BundleError(at, `the archive expands past the ${formatBytes(this.limits.maxTotalBytes)} limit for a whole bundle`);
+    }
+  }
+}
+
+/** Splits an entry name into safe segments, or refuses it. Empty and "." segments are dropped. */
+export function entryNameSegments(name: string, at: string): string[] {
+  if (name.includes('\0')) throw new BundleError(at, 'has a NUL byte in its name');
+  // eslint-disable-next-line no-control-regex
+  if (/[\x01-\x1f\x7f]/.test(name)) throw new BundleError(at, 'has control characters in its name');
+  if (name.includes('\\')) throw new BundleError(at, 'has a backslash in its name (a Windows path)');
+  if (/^[A-Za-z]:/.test(name)) throw new BundleError(at, 'is a Windows drive path');
+  if (name.startsWith('/')) throw new BundleError(at, 'is an absolute path');
+  const segments = name.split('/').filter((s) => s !== '' && s !== '.');
+  if (segments.includes('..')) throw new BundleError(at, "has a '..' segment, which would leave the bundle");
+  return segments;
+}
+
+/** "<archive>: <entry>", the `file` of every BundleError about one entry. */
+export function entryLocation(archive: string, name: string): string {
+  return `${archive}: ${displayName(name)}`;
+}
+
+/** An entry name made safe for a one-line message: control characters escaped, length capped. */
+function displayName(name: string): string {
+  // eslint-disable-next-line no-control-regex
+  const escaped = name.replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return escaped.length > 200 ? `${escaped.slice(0, 200)}…` : escaped;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+const liveTempDirs = new Set<string>();
+let exitHookInstalled = false;
+
+/** Remembers an extraction directory so that an exit without close() still removes it. */
+function trackTempDir(dir: string): void {
+  liveTempDirs.add(dir);
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const leftover of liveTempDirs) rmSync(leftover, { recursive: true, force: true });
+  });
+}

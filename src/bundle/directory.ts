@@ -1,0 +1,166 @@
+/**
+ * A bundle that is a directory on disk: either one the user gave us (an unpacked bundle, or a
+ * folder assembled by hand) or the private directory an archive was extracted into. The file list
+ * is taken once, when the bundle is opened; only regular files count, and symbolic links are never
+ * followed, so a directory cannot make us read outside it.
+ */
+import { constants, createReadStream, openSync } from 'node:fs';
+import { lstat, open, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PassThrough, type Readable } from 'node:stream';
+import { BundleError } from '../errors.js';
+import { decodeText, tooBigForTextMessage } from './limits.js';
+import { MANIFEST } from './paths.js';
+import type { BundleLimits, BundleSource } from './source.js';
+
+/** Names that only appear at the top of a bundle: seeing one means "this is the bundle's root". */
+export const BUNDLE_TOP_LEVEL: ReadonlySet<string> = new Set([MANIFEST, 'cluster', 'ztunnel', 'istiod', 'cni']);
+
+// O_NOFOLLOW: the last path component must not be a link, even if one appeared after the scan.
+const READ_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW;
+
+export interface DirectoryBundleOptions {
+  /** Absolute path of the bundle's top folder. */
+  root: string;
+  /** Bundle path -> size in bytes, for every regular file. */
+  files: ReadonlyMap<string, number>;
+  description: string;
+  limits: BundleLimits;
+  /** Runs once, on the first close(): e.g. removes an extraction directory. */
+  onClose?: () => Promise<void>;
+}
+
+export class DirectoryBundle implements BundleSource {
+  readonly description: string;
+  private readonly root: string;
+  private readonly files: ReadonlyMap<string, number>;
+  private readonly sorted: readonly string[];
+  private readonly limits: BundleLimits;
+  private onClose: (() => Promise<void>) | undefined;
+  private closed = false;
+
+  constructor(options: DirectoryBundleOptions) {
+    this.root = options.root;
+    this.files = options.files;
+    this.sorted = Object.freeze([...options.files.keys()].sort());
+    this.description = options.description;
+    this.limits = options.limits;
+    this.onClose = options.onClose;
+  }
+
+  list(): readonly string[] {
+    return this.sorted;
+  }
+
+  has(path: string): boolean {
+    return this.files.has(path);
+  }
+
+  size(path: string): number | undefined {
+    return this.files.get(path);
+  }
+
+  async readText(path: string, options: { maxBytes?: number } = {}): Promise<string> {
+    const absolute = this.locate(path);
+    const maxBytes = options.maxBytes ?? this.limits.maxTextBytes;
+    const listedSize = this.files.get(path) ?? 0;
+    if (listedSize > maxBytes) throw new BundleError(path, tooBigForTextMessage(listedSize, maxBytes));
+    let handle;
+    try {
+      handle = await open(absolute, READ_FLAGS);
+    } catch (err) {
+      throw readError(path, err);
+    }
+    try {
+      // The file may have changed since the scan: judge the size of what we actually opened.
+      const stat = await handle.stat();
+      if (!stat.isFile()) throw new BundleError(path, 'is no longer a regular file');
+      if (stat.size > maxBytes) throw new BundleError(path, tooBigForTextMessage(stat.size, maxBytes));
+      return decodeText(await handle.readFile());
+    } catch (err) {
+      throw readError(path, err);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  openStream(path: string): Readable {
+    const absolute = this.locate(path);
+    // Errors from fs become BundleErrors naming the bundle path, like everything else we throw.
+    let fd: number;
+    try {
+      fd = openSync(absolute, READ_FLAGS);
+    } catch (err) {
+      throw readError(path, err);
+    }
+    const out = new PassThrough();
+    const file = createReadStream('', { fd });
+    file.on('error', (err) => out.destroy(readError(path, err)));
+    out.on('close', () => file.destroy());
+    file.pipe(out);
+    return out;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const onClose = this.onClose;
+    this.onClose = undefined;
+    await onClose?.();
+  }
+
+  private locate(path: string): string {
+    if (this.closed) throw new BundleError(path, `cannot read: the bundle ${this.description} was closed`);
+    if (!this.files.has(path)) throw new BundleError(path, 'not in the bundle');
+    return join(this.root, ...path.split('/'));
+  }
+}
+
+function readError(path: string, err: unknown): BundleError {
+  if (err instanceof BundleError) return err;
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ELOOP') return new BundleError(path, 'is a symbolic link, which bundles may not contain');
+  return new BundleError(path, `cannot read: ${code ?? String(err)}`);
+}
+
+/**
+ * The bundle's top folder inside `dir`: its only subdirectory when that is all it holds (a user
+ * extracted the tarball into a folder), else `dir` itself. Hidden files (.DS_Store) do not count;
+ * any other file does, so a hand-assembled folder with a config_dump.json and a logs/ folder stays
+ * as it is.
+ */
+export async function findBundleRoot(dir: string): Promise<string> {
+  const entries = (await readdir(dir, { withFileTypes: true })).filter((e) => !e.name.startsWith('.'));
+  const only = entries.length === 1 ? entries[0] : undefined;
+  if (only && only.isDirectory() && !BUNDLE_TOP_LEVEL.has(only.name)) return join(dir, only.name);
+  return dir;
+}
+
+/**
+ * Every regular file under `root`, with its size. Links, sockets and devices are left out (never
+ * followed); the walk stops with a BundleError once it passes limits.maxEntries, so a hostile tree
+ * cannot exhaust memory.
+ */
+export async function scanDirectory(root: string, options: { limits: BundleLimits; description: string }): Promise<Map<string, number>> {
+  const files = new Map<string, number>();
+  let seen = 0;
+  const pending: string[] = [''];
+  while (pending.length > 0) {
+    const relative = pending.pop()!;
+    let entries;
+    try {
+      entries = await readdir(join(root, relative), { withFileTypes: true });
+    } catch (err) {
+      throw new BundleError(relative || options.description, `cannot list directory: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    }
+    for (const entry of entries) {
+      seen++;
+      if (seen > options.limits.maxEntries) {
+        throw new BundleError(options.description, `holds more than ${options.limits.maxEntries} entries, over the limit`);
+      }
+      const path = relative ? `${relative}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) pending.push(path);
+      else if (entry.isFile()) files.set(path, (await lstat(join(root, path))).size);
+    }
+  }
+  return files;
+}

@@ -1,0 +1,68 @@
+/**
+ * Reads a .tar.gz/.tgz (or plain .tar) bundle with tar-stream, one entry at a time, handing each
+ * to an ExtractionTarget (archive.ts) that checks and writes it. Besides the per-file and total
+ * caps the target applies to file contents, the raw tar stream coming out of gunzip is capped too:
+ * tar-stream silently skips zero blocks and header-only records, so without that cap a small
+ * .tar.gz of padding could inflate for ever.
+ */
+import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
+import tarStream from 'tar-stream';
+import { BundleError } from '../errors.js';
+import type { EntryKind, ExtractionTarget } from './archive.js';
+import { ByteCap, formatBytes } from './limits.js';
+import type { BundleLimits } from './source.js';
+
+/** Room for headers and padding per entry: a header, a pax or GNU long-name record, and padding. */
+const TAR_OVERHEAD_PER_ENTRY = 4096;
+
+const KINDS: Record<string, EntryKind> = {
+  file: 'file',
+  'contiguous-file': 'file',
+  directory: 'directory',
+  symlink: 'symlink',
+  link: 'hardlink',
+  'character-device': 'character-device',
+  'block-device': 'block-device',
+  fifo: 'fifo',
+};
+
+export interface ReadTarOptions {
+  file: string;
+  gzip: boolean;
+  /** The archive path as the user typed it, for messages. */
+  archive: string;
+  limits: BundleLimits;
+}
+
+export async function readTar(options: ReadTarOptions, target: ExtractionTarget): Promise<void> {
+  const { limits } = options;
+  const rawLimit = limits.maxTotalBytes + (limits.maxEntries + 2) * TAR_OVERHEAD_PER_ENTRY;
+  const rawCap = new ByteCap(
+    rawLimit,
+    () => new BundleError(options.archive, `the archive expands past ${formatBytes(rawLimit)} (its ${formatBytes(limits.maxTotalBytes)} limit plus tar headers)`),
+  );
+  const extract = tarStream.extract();
+  const stages: NodeJS.ReadWriteStream[] = options.gzip ? [createGunzip(), rawCap] : [rawCap];
+  const done = pipeline([createReadStream(options.file), ...stages, extract]);
+  // Observed below; this keeps an early failure from being reported as unhandled meanwhile.
+  done.catch(() => {});
+  try {
+    for await (const entry of extract as AsyncIterable<Readable & { header: tarStream.Header }>) {
+      const { header } = entry;
+      await target.add({ name: header.name, kind: KINDS[header.type ?? ''] ?? 'unknown', declaredSize: header.size ?? 0 }, () => entry);
+      entry.resume(); // directories carry no data, but the stream must still be drained
+    }
+  } catch (err) {
+    extract.destroy();
+    const pipelineError = await done.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    // Prefer our own refusal (a cap, a bad entry) over the "premature close" it caused upstream.
+    throw err instanceof BundleError || !(pipelineError instanceof BundleError) ? err : pipelineError;
+  }
+  await done;
+}
