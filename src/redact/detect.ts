@@ -130,7 +130,7 @@ const DETECTORS: readonly Detector[] = [
     kind: 'generic-secret',
     hint: /pass|pwd|secret|token|key|credential|auth/i,
     pattern:
-      /(?<![A-Za-z0-9_.-])(?<q>["']?)(?<key>[A-Za-z0-9_.-]{0,64}?(?:password|passwd|pwd|passphrase|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|secret[_-]?key|credentials?|client-key-data|client-key|auth))\k<q>(?<sep>[ \t]*[:=])[ \t]*(?<value>"(?:[^"\\\n]|\\.){0,8192}"|'[^'\n]{0,8192}'|[^\s,;&"'{}()<>[\]]{1,8192})/gid,
+      /(?<![A-Za-z0-9_.-])(?<q>["']?)(?<key>[A-Za-z0-9_.-]{0,64}?(?:password|passwd|pwd|passphrase|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|secret[_-]?key|credentials?|client-key-data|client-key|auth))\k<q>(?<sep>[ \t]*[:=])[ \t]*(?<value>"(?:[^"\\\n]|\\.){0,8192}"|'[^'\n]{0,8192}'|\$[({][^)}\s]{0,256}[)}]|\\"[^"\\\n]{1,8192}\\"|(?:[^\s,;&"'{}()<>[\]\\]|&(?![A-Za-z0-9_.-]{1,64}=)|\\[^"nrt\s]){1,8192})/gid,
     group: 'value',
     accept: (value) => !isPlaceholderValue(value),
     kindOf: (m) => kindForKey(m.groups!.key!, m.groups!.sep!.trim()),
@@ -158,10 +158,11 @@ export function findSecrets(line: string, taken: readonly SecretSpan[] = []): Se
         if (!at) continue;
         [start] = at;
         value = line.slice(at[0], at[1]);
-        // A quoted value: the secret is what is inside the quotes.
-        if (value.length >= 2 && /^(["']).*\1$/s.test(value)) {
-          value = value.slice(1, -1);
-          start += 1;
+        // A quoted value: the secret is what is inside the quotes (\"...\" inside a JSON string).
+        const quote = /^(\\?["']).*\1$/s.exec(value)?.[1];
+        if (quote && value.length >= 2 * quote.length) {
+          value = value.slice(quote.length, -quote.length);
+          start += quote.length;
         }
       }
       const end = start + value.length;

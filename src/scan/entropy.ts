@@ -32,9 +32,23 @@ export function shannonEntropy(value: string): number {
 function looksRandom(value: string): boolean {
   if (/^[0-9a-fA-F-]+$/.test(value)) return false;
   if (!/[A-Z]/.test(value) || !/[a-z]/.test(value) || !/[0-9]/.test(value)) return false;
-  // File paths and URL paths: several '/'-separated words, each readable on its own.
-  if (value.includes('/') && value.split('/').every((part) => part.length < 24)) return false;
-  return true;
+  // Paths, Kubernetes names and workload uids (`Kubernetes//Pod/ns/name-5d4f8c-x7k2p`) are short
+  // words joined by separators; random tokens have long runs between them.
+  if (longestRun(value) < 16) return false;
+  // Identifiers (IstioOperatorSpecValues2024) are mostly readable words; random text is not.
+  let wordy = 0;
+  for (const word of value.match(/[A-Z]?[a-z]{3,}/g) ?? []) wordy += word.length;
+  return wordy / value.length < 0.6;
+}
+
+function longestRun(value: string): number {
+  let longest = 0;
+  let run = 0;
+  for (const ch of value) {
+    run = ch === '/' || ch === '_' || ch === '-' ? 0 : run + 1;
+    if (run > longest) longest = run;
+  }
+  return longest;
 }
 
 export function findHighEntropy(line: string, options: EntropyOptions = DEFAULT_ENTROPY): Array<{ start: number; end: number }> {
