@@ -38,6 +38,8 @@ interface Context {
   kind: string | undefined;
   depth: number;
   counts: RedactionCounts;
+  /** Walking the metadata of a Secret, whose annotations may repeat its data. */
+  secretMetadata?: boolean;
 }
 
 function kindOf(value: unknown): string | undefined {
@@ -62,9 +64,14 @@ function redactNode(value: unknown, ctx: Context): unknown {
       if (isObject(child)) addCount(ctx.counts, 'secret-data', Object.keys(child).length);
       continue;
     }
-    const childCtx: Context = { ...ctx, depth: ctx.depth + 1, kind: key === 'items' ? itemKind : undefined };
+    const childCtx: Context = {
+      counts: ctx.counts,
+      depth: ctx.depth + 1,
+      kind: key === 'items' ? itemKind : undefined,
+      secretMetadata: isSecret && key === 'metadata',
+    };
     if (key === 'env' && Array.isArray(child)) out[key] = child.map((entry) => redactEnvEntry(entry, childCtx));
-    else if (key === 'annotations' && isObject(child) && isSecret) out[key] = redactSecretAnnotations(child, childCtx);
+    else if (key === 'annotations' && isObject(child) && ctx.secretMetadata) out[key] = redactSecretAnnotations(child, childCtx);
     else if (typeof child === 'string' && key !== 'kind') out[key] = redactField(key, child, ctx.counts);
     else out[key] = redactNode(child, childCtx);
   }
