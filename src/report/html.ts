@@ -1,0 +1,114 @@
+/**
+ * The HTML report: one self-contained file (inline CSS, one small inline script of our own for
+ * filtering, nothing loaded from anywhere). Bundle data only ever reaches the page through
+ * Handlebars' default escaping, and a strict Content-Security-Policy allows exactly our style
+ * and script by hash, so even an escaping mistake could not run injected script or handlers.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import Handlebars from 'handlebars';
+import { packagePath } from '../util/package.js';
+import { CATEGORIES, SEVERITIES, type Finding, type Report, type Severity } from './types.js';
+
+const SEVERITY_LABELS: Record<Severity, string> = { critical: 'Critical', error: 'Error', warning: 'Warning', info: 'Info' };
+
+interface CompiledReport {
+  render: HandlebarsTemplateDelegate;
+  csp: string;
+}
+
+let compiledReport: CompiledReport | undefined;
+
+function sha256(text: string): string {
+  return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+}
+
+/** The style and script are partials with no expressions, so their text in the page is exactly the file's. */
+function staticPartial(name: string): string {
+  const text = readFileSync(packagePath(`templates/${name}.hbs`), 'utf8');
+  if (text.includes('{{') || /<\/(style|script)/i.test(text)) {
+    throw new Error(`templates/${name}.hbs must be static text: its CSP hash is computed from the file`);
+  }
+  return text;
+}
+
+/** One isolated Handlebars instance, compiled once per process; all helpers are registered here. */
+function compiled(): CompiledReport {
+  if (!compiledReport) {
+    const hbs = Handlebars.create();
+    const style = staticPartial('report-style');
+    const script = staticPartial('report-script');
+    hbs.registerPartial('style', style);
+    hbs.registerPartial('script', script);
+    const csp = [
+      "default-src 'none'",
+      `style-src ${sha256(style)}`,
+      `script-src ${sha256(script)}`,
+      'img-src data:',
+      "base-uri 'none'",
+      "form-action 'none'",
+    ].join('; ');
+    const template = hbs.compile(readFileSync(packagePath('templates/report.html.hbs'), 'utf8'), { strict: false, preventIndent: true });
+    compiledReport = { render: template, csp };
+  }
+  return compiledReport;
+}
+
+/** Only absolute http(s) URLs become links; javascript:, data: and the like are shown as text. */
+export function safeHref(value: string): string | undefined {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function findingView(f: Finding, index: number) {
+  return {
+    anchor: `finding-${index + 1}`,
+    ruleId: f.ruleId,
+    title: f.title,
+    severity: f.severity,
+    category: f.category,
+    subject: f.subject,
+    message: f.message,
+    evidence: f.evidence,
+    remediation: f.remediation,
+    docs: f.docs,
+    docsHref: safeHref(f.docs),
+  };
+}
+
+function view(report: Report) {
+  const severityCounts = SEVERITIES.map((severity) => ({ severity, label: SEVERITY_LABELS[severity], count: report.findings.filter((f) => f.severity === severity).length }));
+  const categoryRows = CATEGORIES.map((category) => {
+    const counts = SEVERITIES.map((s) => report.findings.filter((f) => f.category === category && f.severity === s).length);
+    return { category, counts, total: counts.reduce((a, b) => a + b, 0) };
+  }).filter((row) => row.total > 0);
+  const views = report.findings.map(findingView);
+  const groups = SEVERITIES.map((severity) => {
+    const findings = views.filter((f) => f.severity === severity);
+    return { severity, label: SEVERITY_LABELS[severity], count: findings.length, single: findings.length === 1, findings };
+  }).filter((g) => g.count > 0);
+  return {
+    tool: report.tool,
+    bundle: report.bundle,
+    summary: report.summary,
+    ruleErrorCount: report.ruleErrors.length,
+    severityCounts,
+    categoryRows,
+    findingCount: report.findings.length,
+    groups,
+    skippedRules: report.skippedRules,
+    ruleErrors: report.ruleErrors,
+  };
+}
+
+export function renderHtml(report: Report): string {
+  const { render, csp } = compiled();
+  // The CSP is our own text (hashes and keywords); it goes through escaping like everything else
+  // except that it must stay readable, so it is checked here instead of entity-encoded.
+  if (!/^[A-Za-z0-9 '+/=;:-]+$/.test(csp)) throw new Error('internal: unexpected characters in the CSP');
+  return render({ ...view(report), csp: new Handlebars.SafeString(csp) });
+}
