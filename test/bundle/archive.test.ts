@@ -1,0 +1,137 @@
+/**
+ * openBundle on well-formed archives: .tar.gz written by archiver (as `collect` will write them),
+ * .zip by archiver, a plain .tar, an archive without a top folder, an extension that lies, and
+ * the cleanup of the private extraction directory on close().
+ */
+import { createWriteStream, existsSync } from 'node:fs';
+import { copyFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { text } from 'node:stream/consumers';
+import { pipeline } from 'node:stream/promises';
+import { TarArchive, ZipArchive, type Archiver } from 'archiver';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openBundle } from '../../src/bundle/open.js';
+import { entriesOf, makeTempRoot, removeTempRoot, sampleBundle, writeTar } from './helpers.js';
+
+const TOP = 'ztunnel-bundle-2026-11-25T09-30-00Z';
+let work: string;
+let temp: string;
+
+beforeEach(async () => {
+  work = await makeTempRoot('archive-work');
+  temp = await makeTempRoot('archive-extract');
+});
+afterEach(async () => {
+  await removeTempRoot(work);
+  await removeTempRoot(temp);
+});
+
+async function writeWithArchiver(file: string, archive: Archiver, files: Record<string, string>, prefix: string): Promise<void> {
+  const done = pipeline(archive, createWriteStream(file));
+  if (prefix) archive.append('', { name: `${prefix}/`, type: 'directory' });
+  for (const [path, content] of Object.entries(files)) archive.append(content, { name: prefix ? `${prefix}/${path}` : path });
+  await archive.finalize();
+  await done;
+}
+
+const formats = [
+  { label: 'tar.gz', file: 'bundle.tar.gz', make: () => new TarArchive({ gzip: true }) },
+  { label: 'zip', file: 'bundle.zip', make: () => new ZipArchive() },
+] as const;
+
+describe.each(formats)('a $label bundle written by archiver', ({ file, make }) => {
+  it('lists the files under the top folder with the folder stripped, and reads them back', async () => {
+    const files = sampleBundle();
+    const path = join(work, file);
+    await writeWithArchiver(path, make(), files, TOP);
+    const bundle = await openBundle(path, { tempRoot: temp });
+    expect(bundle.description).toBe(path);
+    expect(bundle.list()).toEqual(Object.keys(files).sort());
+    for (const [name, content] of Object.entries(files)) {
+      expect(bundle.size(name)).toBe(Buffer.byteLength(content));
+      expect(await bundle.readText(name)).toBe(content);
+    }
+    expect(await text(bundle.openStream('ztunnel/ztunnel-6hvcw/ztunnel.log'))).toBe(files['ztunnel/ztunnel-6hvcw/ztunnel.log']);
+    // One private directory while open, none after close.
+    const [extracted] = await entriesOf(temp);
+    expect(extracted).toMatch(/^ztunnel-bundle-/);
+    await bundle.close();
+    expect(await entriesOf(temp)).toEqual([]);
+    await bundle.close();
+  });
+
+  it('accepts an archive whose entries sit directly at the root', async () => {
+    const files = sampleBundle();
+    const path = join(work, file);
+    await writeWithArchiver(path, make(), files, '');
+    const bundle = await openBundle(path, { tempRoot: temp });
+    expect(bundle.list()).toEqual(Object.keys(files).sort());
+    await bundle.close();
+  });
+
+  it('recognises the format by its magic bytes, whatever the extension', async () => {
+    const path = join(work, file);
+    await writeWithArchiver(path, make(), { 'cluster/pods.json': '{"items":[]}' }, TOP);
+    const renamed = join(work, 'attachment.bin');
+    await copyFile(path, renamed);
+    const bundle = await openBundle(renamed, { tempRoot: temp });
+    expect(await bundle.readText('cluster/pods.json')).toBe('{"items":[]}');
+    await bundle.close();
+  });
+});
+
+describe('tar specifics', () => {
+  it('reads a plain (uncompressed) tar', async () => {
+    const path = join(work, 'bundle.tar');
+    await writeTar(path, [{ name: `${TOP}/`, type: 'directory' }, { name: `${TOP}/cluster/pods.json`, content: '{"items":[]}' }], { gzip: false });
+    const bundle = await openBundle(path, { tempRoot: temp });
+    expect(bundle.list()).toEqual(['cluster/pods.json']);
+    await bundle.close();
+  });
+
+  it('reads a tar made with `tar -C dir .` ("./" prefixes) as a rootless bundle', async () => {
+    const path = join(work, 'bundle.tgz');
+    await writeTar(path, [{ name: './', type: 'directory' }, { name: './manifest.json', content: '{}' }, { name: './cluster/pods.json', content: '{}' }], { gzip: true });
+    const bundle = await openBundle(path, { tempRoot: temp });
+    expect(bundle.list()).toEqual(['cluster/pods.json', 'manifest.json']);
+    await bundle.close();
+  });
+
+  it('keeps long names (pax/GNU records) intact', async () => {
+    const pod = `ztunnel-${'x'.repeat(120)}`;
+    const path = join(work, 'bundle.tgz');
+    await writeTar(path, [{ name: `${TOP}/ztunnel/${pod}/config_dump.json`, content: '{"workloads":[]}' }], { gzip: true });
+    const bundle = await openBundle(path, { tempRoot: temp });
+    expect(bundle.list()).toEqual([`ztunnel/${pod}/config_dump.json`]);
+    await bundle.close();
+  });
+
+  it('keeps an empty file and a nested empty directory out of the way of the listing', async () => {
+    const path = join(work, 'bundle.tgz');
+    await writeTar(
+      path,
+      [
+        { name: `${TOP}/`, type: 'directory' },
+        { name: `${TOP}/cni/`, type: 'directory' },
+        { name: `${TOP}/ztunnel/z/ztunnel.previous.log`, content: '' },
+      ],
+      { gzip: true },
+    );
+    const bundle = await openBundle(path, { tempRoot: temp });
+    expect(bundle.list()).toEqual(['ztunnel/z/ztunnel.previous.log']);
+    expect(bundle.size('ztunnel/z/ztunnel.previous.log')).toBe(0);
+    expect(await bundle.readText('ztunnel/z/ztunnel.previous.log')).toBe('');
+    await bundle.close();
+  });
+});
+
+describe('a gzip file that is not a tar', () => {
+  it('is refused as corrupt and leaves nothing behind', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const path = join(work, 'config_dump.json.gz');
+    await writeFile(path, gzipSync(Buffer.from(JSON.stringify({ workloads: [] }).repeat(100))));
+    await expect(openBundle(path, { tempRoot: temp })).rejects.toThrow(/^.*config_dump\.json\.gz: truncated or corrupt archive: /);
+    expect(await entriesOf(temp)).toEqual([]);
+    expect(existsSync(path)).toBe(true);
+  });
+});

@@ -1,0 +1,384 @@
+/**
+ * Hostile archives, generated here: path traversal, absolute and Windows paths, links, devices,
+ * too many entries, compression bombs, truncation, duplicates. Each must be refused with a
+ * one-line BundleError naming the archive (and the entry), write nothing outside the private
+ * extraction directory, and leave no extraction directory behind.
+ */
+import { createWriteStream } from 'node:fs';
+import { readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { buffer } from 'node:stream/consumers';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import { createDeflateRaw, createGzip } from 'node:zlib';
+import tarStream from 'tar-stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openBundle } from '../../src/bundle/open.js';
+import type { BundleLimits } from '../../src/bundle/source.js';
+import { BundleError } from '../../src/errors.js';
+import { entriesOf, makeTempRoot, removeTempRoot, writeTar, zeros, zipBytes, type TarEntrySpec, type ZipEntrySpec } from './helpers.js';
+
+const TOP = 'ztunnel-bundle-2026-11-25T09-30-00Z';
+const MB = 1024 * 1024;
+const BOMB_BYTES = 200 * MB;
+/** Small limits, so that bombs trip them early. */
+const SMALL: Partial<BundleLimits> = { maxFileBytes: 10 * MB, maxTotalBytes: 12 * MB, maxEntries: 20 };
+
+let work: string;
+let temp: string;
+/** A file outside the extraction directory that links in the archives point at. */
+let outside: string;
+
+beforeEach(async () => {
+  work = await makeTempRoot('hostile-work');
+  temp = await makeTempRoot('hostile-extract');
+  outside = join(work, 'outside.txt');
+  await writeFile(outside, 'original');
+});
+afterEach(async () => {
+  await removeTempRoot(work);
+  await removeTempRoot(temp);
+});
+
+interface HostileCase {
+  name: string;
+  file: string;
+  write: (path: string) => Promise<void>;
+  /** The message after "<archive>: ". */
+  problem: string | RegExp;
+}
+
+/** Opens the archive, expects the refusal, then checks nothing was left or written anywhere. */
+async function expectRefused(c: HostileCase): Promise<BundleError> {
+  const path = join(work, c.file);
+  await c.write(path);
+  const error = await openBundle(path, { tempRoot: temp, limits: SMALL }).then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  expect(error).toBeInstanceOf(BundleError);
+  const bundleError = error as BundleError;
+  expect(bundleError.message.startsWith(`${path}: `)).toBe(true);
+  const problem = bundleError.message.slice(path.length + 2);
+  if (typeof c.problem === 'string') expect(problem).toBe(c.problem);
+  else expect(problem).toMatch(c.problem);
+  expect(bundleError.message).not.toMatch(/[\n\r]/);
+  // No extraction directory left behind, nothing new next to the archive, the link target untouched.
+  expect(await entriesOf(temp)).toEqual([]);
+  expect(await entriesOf(work)).toEqual([c.file, 'outside.txt'].sort());
+  expect(await readFile(outside, 'utf8')).toBe('original');
+  return bundleError;
+}
+
+const tgz = (entries: (dir: { outside: string }) => TarEntrySpec[]) => (path: string) => writeTar(path, entries({ outside }), { gzip: true });
+const zip = (entries: (dir: { outside: string }) => ZipEntrySpec[], options = {}) => (path: string) => writeFile(path, zipBytes(entries({ outside }), options));
+const topDir: TarEntrySpec = { name: `${TOP}/`, type: 'directory' };
+
+const tarCases: HostileCase[] = [
+  {
+    name: 'a ../ entry first',
+    file: 'b.tgz',
+    write: tgz(() => [{ name: '../outside.txt', content: 'pwned' }]),
+    problem: "../outside.txt: has a '..' segment, which would leave the bundle",
+  },
+  {
+    name: 'a ../ entry climbing out of the top folder',
+    file: 'b.tgz',
+    write: tgz(() => [topDir, { name: `${TOP}/cluster/../../../outside.txt`, content: 'pwned' }]),
+    problem: `${TOP}/cluster/../../../outside.txt: has a '..' segment, which would leave the bundle`,
+  },
+  {
+    name: 'an absolute path',
+    file: 'b.tgz',
+    write: tgz(({ outside }) => [{ name: outside, content: 'pwned' }]),
+    problem: /^\/.*outside\.txt: is an absolute path$/,
+  },
+  {
+    name: 'a symlink pointing outside, then a file written through it',
+    file: 'b.tgz',
+    write: tgz(({ outside }) => [topDir, { name: `${TOP}/cluster/pods.json`, type: 'symlink', linkname: outside }, { name: `${TOP}/cluster/pods.json`, content: 'pwned' }]),
+    problem: `${TOP}/cluster/pods.json: is a symbolic link; a bundle may hold only regular files and directories`,
+  },
+  {
+    name: 'a hard link to a file outside',
+    file: 'b.tgz',
+    write: tgz(() => [topDir, { name: `${TOP}/cluster/nodes.json`, type: 'link', linkname: '/etc/passwd' }]),
+    problem: `${TOP}/cluster/nodes.json: is a hard link; a bundle may hold only regular files and directories`,
+  },
+  {
+    name: 'a character device',
+    file: 'b.tgz',
+    write: tgz(() => [topDir, { name: `${TOP}/dev/null`, type: 'character-device' }]),
+    problem: `${TOP}/dev/null: is a character device; a bundle may hold only regular files and directories`,
+  },
+  {
+    name: 'a block device',
+    file: 'b.tgz',
+    write: tgz(() => [topDir, { name: `${TOP}/dev/sda`, type: 'block-device' }]),
+    problem: `${TOP}/dev/sda: is a block device; a bundle may hold only regular files and directories`,
+  },
+  {
+    name: 'a FIFO',
+    file: 'b.tgz',
+    write: tgz(() => [topDir, { name: `${TOP}/pipe`, type: 'fifo' }]),
+    problem: `${TOP}/pipe: is a FIFO; a bundle may hold only regular files and directories`,
+  },
+  {
+    name: 'a Windows drive path',
+    file: 'b.tgz',
+    write: tgz(() => [{ name: 'C:/Windows/evil.txt', content: 'x' }]),
+    problem: 'C:/Windows/evil.txt: is a Windows drive path',
+  },
+  {
+    name: 'a backslash path',
+    file: 'b.tgz',
+    write: tgz(() => [topDir, { name: `${TOP}\\..\\outside.txt`, content: 'x' }]),
+    problem: `${TOP}\\..\\outside.txt: has a backslash in its name (a Windows path)`,
+  },
+  {
+    name: 'an entry outside the single top folder',
+    file: 'b.tgz',
+    write: tgz(() => [topDir, { name: `${TOP}/cluster/pods.json`, content: '{}' }, { name: 'other/evil.sh', content: 'x' }]),
+    problem: `other/evil.sh: is outside the archive's top folder "${TOP}/"`,
+  },
+  {
+    name: 'a name with a newline (the message stays on one line)',
+    file: 'b.tgz',
+    write: tgz(() => [topDir, { name: `${TOP}/a\nb.json`, content: '{}' }]),
+    problem: `${TOP}/a\\x0ab.json: has control characters in its name`,
+  },
+  {
+    name: 'the same file twice',
+    file: 'b.tgz',
+    write: tgz(() => [topDir, { name: `${TOP}/cluster/pods.json`, content: '{"items":[]}' }, { name: `${TOP}/cluster/pods.json`, content: '{"items":[1]}' }]),
+    problem: `${TOP}/cluster/pods.json: duplicate entry: an earlier entry has the same path`,
+  },
+  {
+    name: 'a directory under a path that was a file',
+    file: 'b.tgz',
+    write: tgz(() => [topDir, { name: `${TOP}/cluster`, content: 'x' }, { name: `${TOP}/cluster/pods.json`, content: '{}' }]),
+    problem: `${TOP}/cluster/pods.json: is inside "cluster", which an earlier entry made a file`,
+  },
+  {
+    name: 'too many entries',
+    file: 'b.tgz',
+    write: tgz(() => Array.from({ length: 30 }, (_, i) => ({ name: `${TOP}/ztunnel/ztunnel-${i}/ready.txt`, content: '200\n' }))),
+    problem: 'holds more than 20 entries, over the limit',
+  },
+];
+
+const zipCases: HostileCase[] = [
+  {
+    name: 'a ../ entry',
+    file: 'b.zip',
+    write: zip(() => [{ name: `${TOP}/../../outside.txt`, content: 'pwned' }]),
+    problem: `${TOP}/../../outside.txt: has a '..' segment, which would leave the bundle`,
+  },
+  {
+    name: 'an absolute path',
+    file: 'b.zip',
+    write: zip(({ outside }) => [{ name: outside, content: 'pwned' }]),
+    problem: /^\/.*outside\.txt: is an absolute path$/,
+  },
+  {
+    name: 'a backslash path',
+    file: 'b.zip',
+    write: zip(() => [{ name: '..\\outside.txt', content: 'pwned' }]),
+    problem: '..\\outside.txt: has a backslash in its name (a Windows path)',
+  },
+  {
+    name: 'a symlink (Unix mode in the external attributes)',
+    file: 'b.zip',
+    write: zip(({ outside }) => [{ name: `${TOP}/cluster/pods.json`, content: outside, mode: 0o120777 }]),
+    problem: `${TOP}/cluster/pods.json: is a symbolic link; a bundle may hold only regular files and directories`,
+  },
+  {
+    name: 'a character device',
+    file: 'b.zip',
+    write: zip(() => [{ name: `${TOP}/dev/null`, mode: 0o020666 }]),
+    problem: `${TOP}/dev/null: is a character device; a bundle may hold only regular files and directories`,
+  },
+  {
+    name: 'an encrypted entry',
+    file: 'b.zip',
+    write: zip(() => [{ name: `${TOP}/cluster/pods.json`, content: 'xxxxxxxxxxxxxxxxxxx', flags: 0x1 }]),
+    problem: `${TOP}/cluster/pods.json: is encrypted; bundles must not be`,
+  },
+  {
+    name: 'too many entries',
+    file: 'b.zip',
+    write: zip(() => Array.from({ length: 30 }, (_, i) => ({ name: `${TOP}/ztunnel/ztunnel-${i}/ready.txt`, content: '200\n' }))),
+    problem: 'holds more than 20 entries, over the limit',
+  },
+  {
+    name: 'an end record claiming 65,000 entries',
+    file: 'b.zip',
+    write: zip(() => [{ name: `${TOP}/cluster/pods.json`, content: '{}' }], { recordCount: 65000 }),
+    problem: 'holds more than 20 entries, over the limit',
+  },
+  {
+    name: 'the same file twice',
+    file: 'b.zip',
+    write: zip(() => [
+      { name: `${TOP}/cluster/pods.json`, content: '{"items":[]}' },
+      { name: `${TOP}/cluster/pods.json`, content: '{"items":[1]}' },
+    ]),
+    problem: `${TOP}/cluster/pods.json: duplicate entry: an earlier entry has the same path`,
+  },
+];
+
+describe('hostile .tar.gz', () => {
+  it.each(tarCases)('refuses $name', async (c) => {
+    await expectRefused(c);
+  });
+});
+
+describe('hostile .zip', () => {
+  it.each(zipCases)('refuses $name', async (c) => {
+    await expectRefused(c);
+  });
+});
+
+/** 200 MB of zeros, deflated as a stream (about 200 KB). */
+async function deflatedZeros(): Promise<Buffer> {
+  return buffer(zeros(BOMB_BYTES).pipe(createDeflateRaw({ level: 9 })));
+}
+
+describe('compression bombs', () => {
+  it('stops a .tar.gz holding a 200 MB file of zeros at the per-file limit', async () => {
+    const started = Date.now();
+    const error = await expectRefused({
+      name: 'gzip bomb',
+      file: 'bomb.tgz',
+      write: async (path) => {
+        await writeTar(path, [topDir, { name: `${TOP}/ztunnel/z/ztunnel.log`, stream: () => zeros(BOMB_BYTES), size: BOMB_BYTES }], { gzip: true });
+        expect((await stat(path)).size).toBeLessThan(MB);
+      },
+      problem: `${TOP}/ztunnel/z/ztunnel.log: declares 200 MB, over the 10 MB per-file limit`,
+    });
+    expect(error.file).toContain('ztunnel.log');
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
+
+  it('counts inflated bytes, not the sizes a zip header claims', async () => {
+    const deflated = await deflatedZeros();
+    const started = Date.now();
+    await expectRefused({
+      name: 'zip bomb with a lying size',
+      file: 'bomb.zip',
+      write: (path) => writeLyingZip(path, deflated),
+      problem: `${TOP}/ztunnel/z/ztunnel.log: expands past the 10 MB per-file limit`,
+    });
+    // Stopping at the cap means inflating about 10 MB, not 200 MB.
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('stops inflating a 200 MB .tar.gz entry at the total limit when the per-file limit allows it', async () => {
+    const path = join(work, 'bomb.tgz');
+    await writeTar(path, [topDir, { name: `${TOP}/ztunnel/z/ztunnel.log`, stream: () => zeros(BOMB_BYTES), size: BOMB_BYTES }], { gzip: true });
+    const started = Date.now();
+    const limits = { maxFileBytes: 300 * MB, maxTotalBytes: 12 * MB };
+    await expect(openBundle(path, { tempRoot: temp, limits })).rejects.toThrow(
+      new BundleError(`${path}: ${TOP}/ztunnel/z/ztunnel.log`, 'the archive expands past the 12 MB limit for a whole bundle'),
+    );
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(await entriesOf(temp)).toEqual([]);
+  });
+
+  it('stops several files that each pass but together exceed the total limit', async () => {
+    await expectRefused({
+      name: 'total',
+      file: 'many.tgz',
+      write: tgz(() => [topDir, ...[1, 2, 3].map((i) => ({ name: `${TOP}/ztunnel/z${i}/ztunnel.log`, content: Buffer.alloc(5 * MB) }))]),
+      problem: `${TOP}/ztunnel/z3/ztunnel.log: the archive expands past the 12 MB limit for a whole bundle`,
+    });
+  });
+
+  it('stops a .tar.gz padded with 200 MB of zero blocks at the raw stream cap', async () => {
+    const started = Date.now();
+    await expectRefused({
+      name: 'padding bomb',
+      file: 'padding.tgz',
+      write: async (path) => {
+        // One small entry, then (after the end-of-archive marker) 200 MB of zeros that tar-stream skips.
+        const pack = tarStream.pack();
+        pack.entry({ name: `${TOP}/cluster/pods.json` }, '{}');
+        pack.finalize();
+        const tar = await buffer(pack as unknown as Readable);
+        await pipeline(Readable.from(concatStreams(tar, zeros(BOMB_BYTES))), createGzip(), createWriteStream(path));
+      },
+      problem: /^the archive expands past 12\.\d MB \(its 12 MB limit plus tar headers\)$/,
+    });
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
+});
+
+async function writeLyingZip(path: string, deflated: Buffer): Promise<void> {
+  // zipBytes deflates what it is given; here the data is already deflated, so patch a stored
+  // entry's header into a deflate one around the prepared bytes.
+  const bytes = zipBytes([{ name: `${TOP}/ztunnel/z/ztunnel.log`, content: deflated, declaredSize: 100 }]);
+  bytes.writeUInt16LE(8, 8); // local header: compression method
+  const central = bytes.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+  bytes.writeUInt16LE(8, central + 10); // central directory: compression method
+  await writeFile(path, bytes);
+}
+
+async function* concatStreams(head: Buffer, tail: Readable): AsyncGenerator<Buffer> {
+  yield head;
+  for await (const chunk of tail) yield chunk as Buffer;
+}
+
+describe('damaged archives and non-archives', () => {
+  async function realisticTgz(path: string): Promise<void> {
+    // Varied text so the compressed stream is long enough to cut in the middle of an entry.
+    const log = Array.from({ length: 20000 }, (_, i) => `2026-11-25T09:30:00.${i}Z\tinfo\taccess\tconnection complete\tsrc.addr=10.244.${i % 250}.${i % 7}:${40000 + i}\n`).join('');
+    await writeTar(path, [topDir, { name: `${TOP}/ztunnel/z/ztunnel.log`, content: log }, { name: `${TOP}/cluster/pods.json`, content: '{"items":[]}' }], { gzip: true });
+  }
+
+  it('refuses a .tar.gz cut in half', async () => {
+    await expectRefused({
+      name: 'truncated tgz',
+      file: 'cut.tgz',
+      write: async (path) => {
+        await realisticTgz(path);
+        const bytes = await readFile(path);
+        await writeFile(path, bytes.subarray(0, Math.floor(bytes.length / 2)));
+      },
+      problem: 'truncated or corrupt archive: unexpected end of file',
+    });
+  });
+
+  it('refuses a .zip cut in half', async () => {
+    await expectRefused({
+      name: 'truncated zip',
+      file: 'cut.zip',
+      write: async (path) => {
+        const bytes = zipBytes([{ name: `${TOP}/cluster/pods.json`, content: '{"items":[]}'.repeat(500), deflate: true }, { name: `${TOP}/manifest.json`, content: '{}' }]);
+        await writeFile(path, bytes.subarray(0, Math.floor(bytes.length / 2)));
+      },
+      problem: 'truncated or corrupt archive: no end of central directory record',
+    });
+  });
+
+  it('refuses a zip whose entry data is corrupt', async () => {
+    await expectRefused({
+      name: 'corrupt deflate',
+      file: 'corrupt.zip',
+      write: async (path) => {
+        const bytes = zipBytes([{ name: `${TOP}/cluster/pods.json`, content: '{"items":[]}'.repeat(500), deflate: true }]);
+        bytes.fill(0xff, 40 + TOP.length + 20, 40 + TOP.length + 60);
+        await writeFile(path, bytes);
+      },
+      problem: /^truncated or corrupt archive: /,
+    });
+  });
+
+  it('refuses a file that is no archive, even named .tar.gz', async () => {
+    await expectRefused({
+      name: 'not an archive',
+      file: 'bundle.tar.gz',
+      write: (path) => writeFile(path, '{"kind":"PodList","items":[]}\n'),
+      problem: 'not a bundle: expected a directory, .tar.gz/.tgz or .zip',
+    });
+  });
+});
