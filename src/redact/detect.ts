@@ -7,7 +7,7 @@
  * multi-megabyte line costs linear time. Detectors run in order and a later span never overlaps an
  * earlier one: a JWT after `token:` is reported once, as a JWT.
  */
-import { isMarker, type SecretKind } from './kinds.js';
+import { isMarker, MARKER_PREFIX, type SecretKind } from './kinds.js';
 import { secretKindForName } from './names.js';
 
 export interface SecretSpan {
@@ -24,7 +24,7 @@ interface Detector {
   /** Named group holding the secret; the whole match when absent. */
   group?: string;
   /** Extra check on the secret value; false rejects the match. */
-  accept?: (value: string, match: RegExpExecArray) => boolean;
+  accept?: (value: string, match: RegExpExecArray, line: LineContext) => boolean;
   /** A kind that depends on the match (e.g. on the key name). */
   kindOf?: (match: RegExpExecArray) => SecretKind | undefined;
 }
@@ -55,7 +55,7 @@ const BASE64_PEM_PRIVATE = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY/;
 /** Values that are placeholders, switches or already redacted, never secrets. */
 function isPlaceholderValue(raw: string): boolean {
   const value = raw.replace(/^["']|["']$/g, '');
-  if (value.length === 0 || isMarker(value)) return true;
+  if (value.length === 0 || value.includes(MARKER_PREFIX)) return true;
   if (/^(true|false|null|nil|none|yes|no|~|\{\}|\[\])$/i.test(value)) return true;
   // The user's own masking ("****", "xxx") and references to elsewhere ($(VAR), ${VAR}).
   return /^[*xX.•-]+$/.test(value) || /^\$[({][^)}]*[)}]$/.test(value);
@@ -132,10 +132,34 @@ const DETECTORS: readonly Detector[] = [
     pattern:
       /(?<![A-Za-z0-9_.-])(?<q>["']?)(?<key>[A-Za-z0-9_.-]{0,64}?(?:password|passwd|pwd|passphrase|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|secret[_-]?key|credentials?|client-key-data|client-key|auth))\k<q>(?<sep>[ \t]*[:=])[ \t]*(?<value>"(?:[^"\\\n]|\\.){0,8192}"|'[^'\n]{0,8192}'|\$[({][^)}\s]{0,256}[)}]|\\"[^"\\\n]{1,8192}\\"|(?:[^\s,;&"'{}()<>[\]\\]|&(?![A-Za-z0-9_.-]{1,64}=)|\\[^"nrt\s]){1,8192})/gid,
     group: 'value',
-    accept: (value) => !isPlaceholderValue(value),
+    // Inside a JSON string a raw '"' ends the string: it cannot open the value (`"url":"token: "`).
+    accept: (value, m, line) =>
+      !isPlaceholderValue(value) && !(m.groups!.value!.startsWith('"') && !m.groups!.q && line.quotesBefore(m.index) % 2 === 1),
     kindOf: (m) => kindForKey(m.groups!.key!, m.groups!.sep!.trim()),
   },
 ];
+
+/** Facts about the line a match sits in, computed only when a detector asks. */
+export class LineContext {
+  private quotesSeen = 0;
+  private scannedTo = 0;
+
+  constructor(readonly text: string) {}
+
+  /** Unescaped double quotes before index: odd means index is inside a JSON string. */
+  quotesBefore(index: number): number {
+    if (index < this.scannedTo) {
+      this.quotesSeen = 0;
+      this.scannedTo = 0;
+    }
+    for (; this.scannedTo < index; this.scannedTo++) {
+      const ch = this.text.charCodeAt(this.scannedTo);
+      if (ch === 92 /* \ */) this.scannedTo++;
+      else if (ch === 34 /* " */) this.quotesSeen++;
+    }
+    return this.quotesSeen;
+  }
+}
 
 function overlaps(spans: readonly SecretSpan[], start: number, end: number): boolean {
   return spans.some((s) => start < s.end && s.start < end);
@@ -147,6 +171,7 @@ function overlaps(spans: readonly SecretSpan[], start: number, end: number): boo
  */
 export function findSecrets(line: string, taken: readonly SecretSpan[] = []): SecretSpan[] {
   const spans: SecretSpan[] = [...taken];
+  const context = new LineContext(line);
   for (const d of DETECTORS) {
     if (d.hint && !d.hint.test(line)) continue;
     d.pattern.lastIndex = 0;
@@ -166,8 +191,9 @@ export function findSecrets(line: string, taken: readonly SecretSpan[] = []): Se
         }
       }
       const end = start + value.length;
-      if (value.length === 0 || (d.accept && !d.accept(value, m))) continue;
-      if (overlaps(spans, start, end)) continue;
+      if (value.length === 0 || (d.accept && !d.accept(value, m, context))) continue;
+      // Overlapping a secret found first, or running into a marker left by an earlier pass.
+      if (overlaps(spans, start, end) || line.startsWith(MARKER_PREFIX, end)) continue;
       const kind = d.kindOf ? d.kindOf(m) : d.kind;
       if (kind) spans.push({ start, end, kind });
     }

@@ -31,6 +31,16 @@ const BASE64_PEM = /(?<![A-Za-z0-9+/])LS0tLS1CRUdJT[A-Za-z0-9+/]+={0,2}/g;
 const ENV_NAME_LINE = /^\s*(?:-\s+)?["']?name["']?\s*:\s*["']?([A-Za-z_][A-Za-z0-9_.-]{0,128})["']?\s*,?\s*$/;
 const ENV_VALUE_LINE = /^\s*(?:-\s+)?["']?value["']?\s*:\s*/;
 
+/** Index of the first '"' at or after from that is not escaped by a backslash, or -1. */
+function closingQuote(line: string, from: number): number {
+  for (let i = from; i < line.length; i++) {
+    const ch = line[i];
+    if (ch === '\\') i++;
+    else if (ch === '"') return i;
+  }
+  return -1;
+}
+
 export class LineInspector {
   private inPrivateKey = false;
   private inPublicPem = false;
@@ -80,10 +90,10 @@ export class LineInspector {
         continue;
       }
       // No END on this line: a JSON string ends at its closing quote; otherwise the key goes on.
-      const quote = line.slice(afterBegin).search(/(?<!\\)"/);
+      const quote = closingQuote(line, afterBegin);
       if (quote >= 0) {
-        spans.push({ start, end: afterBegin + quote, kind: 'private-key' });
-        rest = afterBegin + quote;
+        spans.push({ start, end: quote, kind: 'private-key' });
+        rest = quote;
         continue;
       }
       spans.push({ start, end: line.length, kind: 'private-key' });
@@ -103,7 +113,7 @@ export class LineInspector {
       PUBLIC_PEM.lastIndex = 0;
       for (let m = PUBLIC_PEM.exec(line); m !== null; m = PUBLIC_PEM.exec(line)) {
         result.publicRanges.push({ start: m.index, end: m.index + m[0].length });
-        if (!m[0].includes('-----END ') && !/(?<!\\)"/.test(m[0])) this.inPublicPem = true;
+        if (!m[0].includes('-----END ') && closingQuote(m[0], 0) < 0) this.inPublicPem = true;
       }
     }
     if (line.includes('LS0tLS1CRUdJT')) {
