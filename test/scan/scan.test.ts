@@ -1,0 +1,132 @@
+/**
+ * scanBundle finds every seeded secret (right file, line and kind, secret masked in the excerpt)
+ * before redaction and nothing after it; it stays silent on public material and on real data.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { PassThrough, Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { MemoryBundle } from '../../src/bundle/memory.js';
+import { openBundle } from '../../src/bundle/open.js';
+import type { BundleSource } from '../../src/bundle/source.js';
+import { BundleError } from '../../src/errors.js';
+import { redactText } from '../../src/redact/index.js';
+import { scanBundle } from '../../src/scan/index.js';
+import { SEEDED, rsaKey } from '../redact/seeded.js';
+
+const LOG = 'ztunnel/ztunnel-6hvcw/ztunnel.log';
+const healthyLine = '2026-11-25T09:30:00.028709Z info access connection complete src.addr=10.244.1.12:60059 src.identity="spiffe://cluster.local/ns/default/sa/curl" bytes_sent=175';
+
+describe('scanBundle on seeded secrets', () => {
+  for (const s of SEEDED) {
+    it(`finds the ${s.name} as ${s.kind}, masked, and nothing once redacted`, async () => {
+      const text = `${healthyLine}\n${s.text}\n${healthyLine}\n`;
+      const hits = await scanBundle(new MemoryBundle({ [LOG]: text }));
+      // Multi-line samples: the hit is on the line where the secret (or its BEGIN line) starts.
+      const at = s.text.split('\n').findIndex((l) => l.includes('PRIVATE KEY-----') || l.includes(s.secret.slice(0, 8)));
+      expect(hits.map((h) => [h.file, h.line, h.kind])).toEqual([[LOG, 2 + at, s.kind]]);
+      expect(hits[0]!.excerpt).not.toContain(s.secret);
+      expect(hits[0]!.excerpt).not.toContain(s.secret.slice(6, 16));
+      const redacted = redactText(text).text;
+      expect(await scanBundle(new MemoryBundle({ [LOG]: redacted }))).toEqual([]);
+    });
+  }
+
+  it('reports a multi-line private key once, at its first line, with CRLF line numbers', async () => {
+    const text = `one\r\ntwo\r\n${rsaKey.replace(/\n/g, '\r\n')}three\r\n`;
+    const hits = await scanBundle(new MemoryBundle({ 'cluster/configmaps/default/app.json': text }));
+    expect(hits.map((h) => [h.line, h.kind])).toEqual([[3, 'private-key']]);
+  });
+
+  it('walks every file in order and stops at maxHits', async () => {
+    const bundle = new MemoryBundle({
+      'cluster/pods.json': `{"token": "${'ab12'.repeat(6)}"}\n`,
+      [LOG]: SEEDED.map((s) => s.text).join('\n'),
+    });
+    const all = await scanBundle(bundle);
+    expect(all[0]!.file).toBe('cluster/pods.json');
+    expect(new Set(all.map((h) => h.kind))).toEqual(new Set(['kubeconfig-credential', ...SEEDED.map((s) => s.kind)]));
+    expect(await scanBundle(bundle, { maxHits: 3 })).toEqual(all.slice(0, 3));
+  });
+});
+
+describe('scanBundle: high-entropy strings', () => {
+  const random = randomBytes(30).toString('base64');
+
+  it('flags a long random string in no known format', async () => {
+    const hits = await scanBundle(new MemoryBundle({ [LOG]: `${healthyLine}\nupstream said: ${random} (retrying)\n` }));
+    expect(hits).toMatchObject([{ line: 2, kind: 'high-entropy' }]);
+    expect(hits[0]!.excerpt).toContain('upstream said:');
+    expect(hits[0]!.excerpt).not.toContain(random.slice(4));
+    expect(await scanBundle(new MemoryBundle({ [LOG]: `x ${random}\n` }), { entropy: false })).toEqual([]);
+  });
+
+  it('keeps quiet on digests, uids, certificates, markers and Kubernetes names', async () => {
+    const cert = '-----BEGIN CERTIFICATE-----\nMIICejCCAWKgAwIBAgIRAOXftZFQsrp/EI2T3OxaphMwDQYJKoZIhvcNAQELBQAw\nGDEWMBQGA1UEChMNY2x1c3Rlci5sb2NhbDAeFw0yNDA1MDQwOTU5MDVaFw0yNDA1\n-----END CERTIFICATE-----\n';
+    const text = [
+      'image: docker.io/istio/ztunnel@sha256:0d5f5e8c3b2a1f9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b7a6f5e',
+      '"uid": "54ce2023-7c77-4bb8-b6c3-eccf619cd6f2", "workloadUid": "Kubernetes//Pod/bookinfo/ratings-v1-6484c4d9bb-mdxm5"',
+      JSON.stringify({ pem: cert }),
+      JSON.stringify({ pem: Buffer.from(cert).toString('base64') }),
+      cert,
+      'token: [REDACTED:jwt] password=[REDACTED:password]',
+      'pod: productpage-v1-87d54dd59-fn6vw node: aks-nodepool1-12345678-vmss000000 IstioOperatorSpecValuesGlobal2024Config',
+    ].join('\n');
+    expect(await scanBundle(new MemoryBundle({ [LOG]: text }))).toEqual([]);
+  });
+});
+
+describe('scanBundle: unreadable files', () => {
+  it('turns a failing stream into a BundleError naming the file', async () => {
+    const inner = new MemoryBundle({ [LOG]: 'x\n' });
+    const broken: BundleSource = {
+      ...inner,
+      description: 'broken',
+      list: () => inner.list(),
+      openStream: () => {
+        const s = new PassThrough();
+        setImmediate(() => s.destroy(new Error('EIO: i/o error')));
+        return s;
+      },
+    } as BundleSource;
+    await expect(scanBundle(broken)).rejects.toThrow(BundleError);
+    await expect(scanBundle(broken)).rejects.toThrow(`${LOG}: cannot be read: EIO: i/o error`);
+  });
+
+  it('handles a huge single-line file in bounded pieces', async () => {
+    const big = 'a'.repeat(3 * 1024 * 1024);
+    const bundle = new MemoryBundle({ [LOG]: 'x\n' });
+    const source = { ...bundle, list: () => [LOG], openStream: () => Readable.from([big, ` token=${'Zz9'.repeat(8)}\n`]) } as unknown as BundleSource;
+    const hits = await scanBundle(source, { maxLineChars: 64 * 1024 });
+    expect(hits.map((h) => [h.line, h.kind])).toEqual([[1, 'generic-secret']]);
+  });
+});
+
+const upstream = fileURLToPath(new URL('../../../shared/upstream/', import.meta.url));
+describe.skipIf(!existsSync(upstream))('scanBundle on real upstream data (skipped: ../shared not present)', () => {
+  it('finds nothing in the upstream config dumps, logs, metrics and docs', async () => {
+    const bundle = await openBundle(upstream);
+    try {
+      expect(bundle.list()).toEqual(expect.arrayContaining(['ztunnel-log-samples.txt', 'istio/istioctl/pkg/writer/ztunnel/configdump/testdata/dump.json']));
+      expect(await scanBundle(bundle)).toEqual([]);
+    } finally {
+      await bundle.close();
+    }
+  });
+});
+
+for (const name of ['healthy', 'broken']) {
+  const dir = fileURLToPath(new URL(`../../fixtures/${name}/`, import.meta.url));
+  describe.skipIf(!existsSync(dir))(`scanBundle on fixtures/${name} (skipped: fixtures/${name} not present)`, () => {
+    it('finds nothing', async () => {
+      const bundle = await openBundle(dir);
+      try {
+        expect(bundle.list().length).toBeGreaterThan(0);
+        expect(await scanBundle(bundle)).toEqual([]);
+      } finally {
+        await bundle.close();
+      }
+    });
+  });
+}
