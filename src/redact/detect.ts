@@ -58,7 +58,10 @@ function isPlaceholderValue(raw: string): boolean {
   if (value.length === 0 || value.includes(MARKER_PREFIX)) return true;
   if (/^(true|false|null|nil|none|yes|no|~|\{\}|\[\])$/i.test(value)) return true;
   // The user's own masking ("****", "xxx") and references to elsewhere ($(VAR), ${VAR}).
-  return /^[*xX.•-]+$/.test(value) || /^\$[({][^)}]*[)}]$/.test(value);
+  if (/^[*xX.•-]+$/.test(value) || /^\$[({][^)}]*[)}]$/.test(value)) return true;
+  // A file the secret is read from (`token: /var/run/secrets/tokens/istio-token`), a YAML tag
+  // (`auth: !Token` in ztunnel's startup config dump): where the secret is, not what it is.
+  return /^\.{0,2}\/[\w./-]*$/.test(value) || /^![A-Za-z]+$/.test(value);
 }
 
 const KUBECONFIG_KEYS = new Set(['token', 'id-token', 'refresh-token', 'access-token', 'client-key-data', 'client-key']);

@@ -93,6 +93,7 @@ describe('redactText: public material is kept', () => {
     ['settings about secrets', 'secretTtl: 86400\ncredentialName: ingress-cert\nserviceAccountToken: {}\nautomountServiceAccountToken: false\n'],
     ['the word basic and bearer in prose', 'Basic authentication is disabled; bearer tokens are validated by istiod\n'],
     ['a masked value', 'password: ****\ntoken: ${TOKEN}\n'],
+    ['where a secret is read from', 'token: /var/run/secrets/tokens/istio-token\nauth: !Token\npasswordFile: ./pw.txt\n'],
   ] as const;
   for (const [label, text] of samples) {
     it(`leaves ${label} unchanged`, () => {
