@@ -169,7 +169,14 @@ async function sendLog(ctx: ReplayContext, res: ServerResponse, url: URL, namesp
     throw err;
   }
   const options = { bundle: ctx.bundle, file, query, clock: ctx.clock, res };
-  await streamLog(resetMidStream ? { ...options, onBytes: () => res.socket?.destroy() } : options);
+  await streamLog(resetMidStream ? { ...options, afterWrite: () => resetSoon(res) } : options);
+}
+
+/** Lets the first bytes of a body reach the client, then drops the connection: a reset mid-stream. */
+async function resetSoon(res: ServerResponse): Promise<boolean> {
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  res.socket?.destroy();
+  return true;
 }
 
 async function sendProxy(ctx: ReplayContext, res: ServerResponse, url: URL, route: Extract<Route, { kind: 'proxy' }>): Promise<void> {

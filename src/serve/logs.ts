@@ -71,8 +71,8 @@ export interface StreamLogOptions {
   query: LogQuery;
   clock: Date;
   res: ServerResponse;
-  /** Called after every write with the bytes written so far (fault injection resets mid-stream). */
-  onBytes?: (written: number) => void;
+  /** Called after every write with the bytes written so far; resolving true stops the stream (fault injection). */
+  afterWrite?: (written: number) => Promise<boolean>;
 }
 
 async function write(res: ServerResponse, data: Buffer): Promise<void> {
@@ -90,7 +90,7 @@ async function write(res: ServerResponse, data: Buffer): Promise<void> {
 }
 
 /** Streams the selected part of a log file as the response body (200, text/plain, chunked). */
-export async function streamLog({ bundle, file, query, clock, res, onBytes }: StreamLogOptions): Promise<void> {
+export async function streamLog({ bundle, file, query, clock, res, afterWrite }: StreamLogOptions): Promise<void> {
   let skip = 0;
   if (query.tailLines !== undefined) {
     let total = 0;
@@ -110,7 +110,7 @@ export async function streamLog({ bundle, file, query, clock, res, onBytes }: St
     if (written + out.length > limit) out = out.subarray(0, limit - written);
     await write(res, out);
     written += out.length;
-    onBytes?.(written);
+    if (afterWrite && (await afterWrite(written))) return;
     if (written >= limit) break;
   }
   if (!res.destroyed) res.end();
