@@ -69,7 +69,8 @@ interface SyntaxProblem {
 function findSyntaxError(text: string): SyntaxProblem | undefined {
   let pos = 0;
   const fail = (reason: string): never => {
-    throw { pos, reason } satisfies SyntaxProblem;
+    // At the end of the text, what was expected matters less than the fact that the file is cut.
+    throw { pos, reason: pos >= text.length ? 'unexpected end of input (truncated file?)' : reason } satisfies SyntaxProblem;
   };
   const skipSpace = () => {
     while (pos < text.length && ' \t\n\r'.includes(text[pos]!)) pos++;
