@@ -1,0 +1,170 @@
+/**
+ * One collection, start to finish: discover the pods, plan every artifact, run them under one
+ * concurrency limit, then write manifest.json and finish the archive (temp file, then rename).
+ * An interrupt (`signal`) stops new work, cancels what is in flight and still finishes a valid,
+ * partial bundle marked "interrupted"; a second one (`hardSignal`) discards the archive instead.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { ArtifactRecord, Manifest } from '../bundle/manifest.js';
+import { MANIFEST } from '../bundle/paths.js';
+import type { ArtifactTask, CollectContext } from './artifact.js';
+import { BundleWriter, formatForOutput } from './bundle-writer.js';
+import { KubeClient } from './kube-client.js';
+import { clusterTasks, podsListTask } from './list-tasks.js';
+import { cniTasks, istiodTasks, ztunnelTasks } from './pod-tasks.js';
+import { discoverPods, onNodes, podRefs, resolveFocus, revisionsOf, type PodRef } from './pods.js';
+import { TaskRunner, type RunnerEvents } from './runner.js';
+import type { RetryOptions } from './retry.js';
+
+export interface CollectRunOptions {
+  kc: KubeConfig;
+  istioNamespace: string;
+  output: string;
+  sinceSeconds?: number;
+  focus: readonly string[];
+  concurrency: number;
+  timeoutMs: number;
+  maxLogBytes: number;
+  maxResponseBytes?: number;
+  redact: boolean;
+  tool: { name: string; version: string };
+  /** Recorded in the manifest as given (no secrets: paths and numbers only). */
+  manifestOptions?: Record<string, unknown>;
+  signal?: AbortSignal;
+  hardSignal?: AbortSignal;
+  retry?: Omit<RetryOptions, 'signal'>;
+  events?: RunnerEvents & { onPlanned?(count: number): void; onWarning?(line: string): void };
+  now?: () => Date;
+}
+
+export interface CollectResult {
+  /** Undefined when the archive was discarded (second interrupt). */
+  output?: string;
+  status: Manifest['status'] | 'discarded';
+  records: ArtifactRecord[];
+  archiveBytes: number;
+}
+
+export const DEFAULT_MAX_RESPONSE_BYTES = 256 * 1024 ** 2;
+
+export function bundleStamp(date: Date): string {
+  return date.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
+}
+
+export async function collect(options: CollectRunOptions): Promise<CollectResult> {
+  const startedAt = (options.now ?? (() => new Date()))();
+  const spoolDir = await mkdtemp(join(tmpdir(), 'ztunnel-bundle-'));
+  const writer = new BundleWriter({ output: options.output, format: formatForOutput(options.output), topFolder: `ztunnel-bundle-${bundleStamp(startedAt)}`, date: startedAt });
+  const interrupt = new AbortController();
+  const onInterrupt = (): void => interrupt.abort();
+  options.signal?.addEventListener('abort', onInterrupt, { once: true });
+  if (options.signal?.aborted) onInterrupt();
+  const ctx: CollectContext = {
+    kc: options.kc,
+    client: new KubeClient(options.kc),
+    timeoutMs: options.timeoutMs,
+    maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+    maxLogBytes: options.maxLogBytes,
+    ...(options.sinceSeconds ? { sinceSeconds: options.sinceSeconds } : {}),
+    redact: options.redact,
+    spoolDir,
+    signal: interrupt.signal,
+  };
+  const runner = new TaskRunner({ ctx, writer, concurrency: options.concurrency, events: options.events, ...(options.retry ? { retry: options.retry } : {}) });
+
+  const discard = async (): Promise<CollectResult> => {
+    interrupt.abort();
+    await writer.discard();
+    return { status: 'discarded', records: runner.records, archiveBytes: 0 };
+  };
+  const hard = new Promise<'hard'>((resolve) => {
+    if (options.hardSignal?.aborted) resolve('hard');
+    options.hardSignal?.addEventListener('abort', () => resolve('hard'), { once: true });
+  });
+
+  try {
+    const work = (async () => {
+      const tasks = await planTasks(options, ctx, runner);
+      options.events?.onPlanned?.(tasks.length);
+      const payloads = await runner.runAll(tasks);
+      return { tasks, payloads };
+    })();
+    const outcome = await Promise.race([work, hard]);
+    if (outcome === 'hard') {
+      work.catch(() => {});
+      return await discard();
+    }
+    const manifest = buildManifest(options, startedAt, runner.records, interrupt.signal.aborted, versionOf(outcome.tasks, outcome.payloads));
+    writer.addBuffer(MANIFEST, `${JSON.stringify(manifest, null, 2)}\n`);
+    const finishing = writer.finish();
+    const finished = await Promise.race([finishing, hard]);
+    if (finished === 'hard') {
+      finishing.catch(() => {});
+      return await discard();
+    }
+    return { output: options.output, status: manifest.status, records: runner.records, archiveBytes: finished };
+  } catch (err) {
+    await writer.discard();
+    throw err;
+  } finally {
+    options.signal?.removeEventListener('abort', onInterrupt);
+    await rm(spoolDir, { recursive: true, force: true });
+  }
+}
+
+/** Fetches the pod list (itself an artifact), then plans every other artifact from it. */
+async function planTasks(options: CollectRunOptions, ctx: CollectContext, runner: TaskRunner): Promise<ArtifactTask[]> {
+  options.events?.onPlanned?.(1);
+  const [podsPayload] = await runner.runAll([podsListTask]);
+  let all: PodRef[] = [];
+  if (podsPayload?.kind === 'bytes') {
+    try {
+      all = podRefs(JSON.parse(podsPayload.data.toString('utf8')));
+    } catch {
+      options.events?.onWarning?.('cluster/pods.json is not JSON; no per-pod artifacts can be planned');
+    }
+  }
+  const pods = discoverPods(all, options.istioNamespace);
+  const focus = resolveFocus(options.focus, all);
+  for (const entry of focus.unresolved) options.events?.onWarning?.(`--focus ${entry}: no such pod with a node; ignored`);
+  const nodes = focus.nodes && focus.nodes.size > 0 ? focus.nodes : undefined;
+  if (focus.nodes && !nodes) options.events?.onWarning?.('--focus matched no scheduled pod; collecting from every node');
+  const ztunnels = onNodes(pods.ztunnels, nodes);
+  if (ztunnels.length === 0 && !ctx.signal.aborted) options.events?.onWarning?.(`no ztunnel pods (label app=ztunnel) in ${options.istioNamespace} or kube-system`);
+  return [
+    ...clusterTasks({ istioNamespace: options.istioNamespace, eventNamespaces: focus.namespaces, revisions: revisionsOf(pods.istiods) }),
+    ...ztunnels.flatMap((p) => ztunnelTasks(p)),
+    ...pods.istiods.flatMap((p) => istiodTasks(p, ztunnels)),
+    ...onNodes(pods.cniNodes, nodes).flatMap((p) => cniTasks(p)),
+  ];
+}
+
+function versionOf(tasks: readonly ArtifactTask[], payloads: readonly (import('./artifact.js').Payload | undefined)[]): string | undefined {
+  const i = tasks.findIndex((t) => t.path === 'cluster/version.json');
+  const p = payloads[i];
+  if (p?.kind !== 'bytes') return undefined;
+  try {
+    const v = (JSON.parse(p.data.toString('utf8')) as { gitVersion?: unknown }).gitVersion;
+    return typeof v === 'string' ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function buildManifest(options: CollectRunOptions, startedAt: Date, records: ArtifactRecord[], interrupted: boolean, kubernetesVersion: string | undefined): Manifest {
+  const failed = records.some((r) => r.status === 'error');
+  const context = options.kc.getCurrentContext();
+  return {
+    schemaVersion: '1',
+    tool: options.tool,
+    collectedAt: startedAt.toISOString(),
+    completedAt: new Date().toISOString(),
+    status: interrupted ? 'interrupted' : failed ? 'partial' : 'complete',
+    cluster: { ...(context ? { context } : {}), ...(kubernetesVersion ? { kubernetesVersion } : {}) },
+    ...(options.manifestOptions ? { options: options.manifestOptions } : {}),
+    artifacts: [...records].sort((a, b) => a.path.localeCompare(b.path)),
+  };
+}
