@@ -75,7 +75,8 @@ describe('istiod ambient views', () => {
     expect(decodeAddress(bytes64([10, 244, 1, 5]), 'bytes')).toBe('10.244.1.5');
     expect(decodeAddress(bytes64([0xfd, 0, 0, 0x10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5]), 'bytes')).toBe('fd00:10::5');
     expect(decodeAddress('10.0.0.1', 'bytes')).toBe('10.0.0.1');
-    expect(decodeAddress(text64('nope'), 'text')).toBeUndefined();
+    expect(decodeAddress(text64('host!'), 'text')).toBeUndefined(); // neither IP text nor 4/16 bytes
+    expect(decodeAddress('not base64!', 'text')).toBeUndefined();
     expect(formatIpBytes(new Uint8Array([0x20, 1, 0xd, 0xb8, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1]))).toBe('2001:db8:0:1::1');
     expect(formatIpBytes(new Uint8Array(16))).toBe('::');
   });
