@@ -54,30 +54,42 @@ export function splitAddress(addr: string): { ip?: string; port?: number } {
   return result;
 }
 
-/** Copies `prefix.<name>` fields into `out` under the given keys, skipping absent ones. */
-function pick<T extends object>(fields: Record<string, FieldValue>, prefix: string, names: ReadonlyArray<readonly [string, keyof T]>, out: T): T {
+/** Copies fields into `out` under the given keys, skipping absent ones. Keys are precomputed: no string building per line. */
+function pick<T extends object>(fields: Record<string, FieldValue>, names: ReadonlyArray<readonly [string, keyof T]>, out: T): T {
   for (const [name, key] of names) {
-    const value = text(fields[`${prefix}.${name}`]);
+    const value = text(fields[name]);
     if (value !== undefined) (out as Record<keyof T, string>)[key] = value;
   }
   return out;
 }
 
-const SOURCE_FIELDS = [['workload', 'workload'], ['namespace', 'namespace'], ['identity', 'identity'], ['cluster', 'cluster']] as const;
-const DEST_FIELDS = [['hbone_addr', 'hboneAddr'], ['service', 'service'], ['workload', 'workload'], ['namespace', 'namespace'], ['identity', 'identity'], ['cluster', 'cluster']] as const;
+const SOURCE_FIELDS = [['src.workload', 'workload'], ['src.namespace', 'namespace'], ['src.identity', 'identity'], ['src.cluster', 'cluster']] as const;
+const DEST_FIELDS = [
+  ['dst.hbone_addr', 'hboneAddr'],
+  ['dst.service', 'service'],
+  ['dst.workload', 'workload'],
+  ['dst.namespace', 'namespace'],
+  ['dst.identity', 'identity'],
+  ['dst.cluster', 'cluster'],
+] as const;
 
 function source(fields: Record<string, FieldValue>): AccessSource {
   const src: AccessSource = {};
   const addr = text(fields['src.addr']);
-  if (addr !== undefined) Object.assign(src, { addr }, splitAddress(addr));
-  return pick(fields, 'src', SOURCE_FIELDS, src);
+  if (addr !== undefined) {
+    src.addr = addr;
+    const { ip, port } = splitAddress(addr);
+    if (ip !== undefined) src.ip = ip;
+    if (port !== undefined) src.port = port;
+  }
+  return pick(fields, SOURCE_FIELDS, src);
 }
 
 function destination(fields: Record<string, FieldValue>): AccessDestination {
   const dst: AccessDestination = {};
   const addr = text(fields['dst.addr']);
   if (addr !== undefined) dst.addr = addr;
-  return pick(fields, 'dst', DEST_FIELDS, dst);
+  return pick(fields, DEST_FIELDS, dst);
 }
 
 export interface AccessParts {

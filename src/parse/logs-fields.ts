@@ -65,10 +65,14 @@ export function readQuoted(s: string, i: number): { value: string; end: number }
   return { value: out + s.slice(runStart), end: s.length };
 }
 
+/** How far past a blank inside brackets a bare value may look for its closing bracket. */
+const MAX_BRACKET_LOOKAHEAD = 512;
+
 /**
  * Reads a bare value up to the next blank outside brackets and quotes. Unbalanced brackets do not
- * swallow the rest of the line: a closing bracket never makes depth negative, and a value that never
- * closes its bracket ends at the first blank after it once the line runs out.
+ * swallow the rest of the line: when the closing bracket is not found within MAX_BRACKET_LOOKAHEAD
+ * characters after the first blank inside, the value ends at that blank. The bound keeps a line of
+ * thousands of `a=(` tokens linear instead of quadratic.
  */
 export function readBare(s: string, i: number): number {
   let depth = 0;
@@ -85,20 +89,31 @@ export function readBare(s: string, i: number): number {
     else if (isBlank(c)) {
       if (depth === 0) return j;
       if (firstBlankInside === -1) firstBlankInside = j;
+      else if (j - firstBlankInside > MAX_BRACKET_LOOKAHEAD) return firstBlankInside;
     }
     j++;
   }
   return depth > 0 && firstBlankInside !== -1 ? firstBlankInside : j;
 }
 
-const NUMBER_TEXT = /^-?\d{1,15}(\.\d{1,15})?$/;
+/** True for `-?digits(.digits)?` of at most 15 significant digits, so Number() is exact enough. */
+function isNumberText(text: string): boolean {
+  let i = text.charCodeAt(0) === 45 ? 1 : 0;
+  const start = i;
+  let dot = -1;
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46 && dot === -1 && i > start) dot = i;
+    else if (c < 48 || c > 57) return false;
+  }
+  return i > start && dot !== i - 1 && i - start <= 16;
+}
 
 /** A bare value as ztunnel meant it: integers and decimals as numbers, true/false as booleans. */
 export function typedBare(text: string): FieldValue {
   if (text === 'true') return true;
   if (text === 'false') return false;
-  if (text.length > 0 && text.length <= 31 && NUMBER_TEXT.test(text)) return Number(text);
-  return text;
+  return isNumberText(text) ? Number(text) : text;
 }
 
 /**

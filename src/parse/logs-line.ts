@@ -158,12 +158,19 @@ export function toEvent(parts: ParsedParts, ctx: LineContext): LogEvent {
 /** Plain format with real TABs: split on them. */
 function parseTabbed(body: string, afterLevel: number): Omit<ParsedParts, 'level' | 'time'> {
   const targetEnd = body.indexOf('\t', afterLevel);
-  if (targetEnd === -1) return { ...splitTarget(body.slice(afterLevel).trim()), message: '', fields: {} };
-  const head = splitTarget(body.slice(afterLevel, targetEnd));
+  const head = splitTarget(targetEnd === -1 ? body.slice(afterLevel).trim() : body.slice(afterLevel, targetEnd));
+  const parts = head as Omit<ParsedParts, 'level' | 'time'>;
+  parts.message = '';
+  parts.fields = {};
+  if (targetEnd === -1) return parts;
   const messageEnd = body.indexOf('\t', targetEnd + 1);
-  if (messageEnd === -1) return { ...head, message: body.slice(targetEnd + 1).trimEnd(), fields: {} };
-  const fields = parseFields(body, messageEnd + 1, body.length, false) ?? {};
-  return { ...head, message: body.slice(targetEnd + 1, messageEnd), fields };
+  if (messageEnd === -1) {
+    parts.message = body.slice(targetEnd + 1).trimEnd();
+    return parts;
+  }
+  parts.message = body.slice(targetEnd + 1, messageEnd);
+  parts.fields = parseFields(body, messageEnd + 1, body.length, false) ?? {};
+  return parts;
 }
 
 /** Message then fields, when the boundary between them is spaces: the field block is found by shape. */
@@ -229,9 +236,11 @@ export function parseLogBody(ctx: LineContext): LogEvent | undefined {
   if (!level || (afterLevel < body.length && !isBlank(body.charCodeAt(afterLevel)))) return unparsed(ctx);
   const tabbed = body.charCodeAt(afterLevel) === 9;
   const legacy = !tabbed && word === word.toUpperCase();
-  const parts = tabbed ? parseTabbed(body, afterLevel + 1) : legacy ? parseLegacy(body, afterLevel) : parseSpaced(body, afterLevel);
-  const target = normalizeTarget(parts.target);
-  return toEvent(time ? { time, level, ...parts, target } : { level, ...parts, target }, ctx);
+  const parts = (tabbed ? parseTabbed(body, afterLevel + 1) : legacy ? parseLegacy(body, afterLevel) : parseSpaced(body, afterLevel)) as ParsedParts;
+  parts.level = level;
+  parts.target = normalizeTarget(parts.target);
+  if (time) parts.time = time;
+  return toEvent(parts, ctx);
 }
 
 /** The evidence text of a line: its start, bounded. */
