@@ -4,6 +4,7 @@
  * An interrupt (`signal`) stops new work, cancels what is in flight and still finishes a valid,
  * partial bundle marked "interrupted"; a second one (`hardSignal`) discards the archive instead.
  */
+import { setMaxListeners } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,6 +60,8 @@ export async function collect(options: CollectRunOptions): Promise<CollectResult
   const spoolDir = await mkdtemp(join(tmpdir(), 'ztunnel-bundle-'));
   const writer = new BundleWriter({ output: options.output, format: formatForOutput(options.output), topFolder: `ztunnel-bundle-${bundleStamp(startedAt)}`, date: startedAt });
   const interrupt = new AbortController();
+  // Every in-flight request listens on this one signal; with concurrency 16+ node would warn.
+  setMaxListeners(0, interrupt.signal);
   const onInterrupt = (): void => interrupt.abort();
   options.signal?.addEventListener('abort', onInterrupt, { once: true });
   if (options.signal?.aborted) onInterrupt();

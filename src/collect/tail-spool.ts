@@ -47,8 +47,10 @@ export class TailSpool extends Writable {
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     const handle = this.handle;
     this.handle = undefined;
+    // autoDestroy runs this after a normal finish too; the halves are only garbage when we stopped early.
+    const stoppedEarly = !this.writableFinished;
     (handle ? handle.close() : Promise.resolve())
-      .then(() => this.removeHalves())
+      .then(() => (stoppedEarly ? this.removeHalves() : undefined))
       .then(() => callback(error), () => callback(error));
   }
 
@@ -89,12 +91,22 @@ export class TailSpool extends Writable {
     const newer = this.halves[this.current]!;
     const older = this.halves[1 - this.current]!;
     const newerBytes = this.totalBytes === 0 ? 0 : this.currentBytes;
+    // The kept window is [cut, end of older) + newer; it starts after the first newline at or after the cut.
+    let newerStart = 0;
     if (this.rotated) {
       const olderSize = (await stat(older)).size;
-      const start = await lineStartAfter(older, Math.max(0, olderSize - (this.maxBytes - newerBytes)));
-      if (start < olderSize) await pipeline(createReadStream(older, { start }), counted, { end: false });
+      const cut = Math.max(0, olderSize - (this.maxBytes - newerBytes));
+      const lineStart = await lineStartAfter(older, cut);
+      if (lineStart !== undefined) {
+        if (lineStart < olderSize) await pipeline(createReadStream(older, { start: lineStart }), counted, { end: false });
+      } else {
+        // No line break in the older part: start at the newer part's first line, or, for one
+        // endless line, keep the raw tail (a fragment beats an empty log).
+        newerStart = (await lineStartAfter(newer, 1)) ?? 0;
+        if (newerStart === 0 && cut < olderSize) await pipeline(createReadStream(older, { start: cut }), counted, { end: false });
+      }
     }
-    if (newerBytes > 0) await pipeline(createReadStream(newer), counted, { end: false });
+    if (newerBytes > newerStart) await pipeline(createReadStream(newer, { start: newerStart }), counted, { end: false });
     await new Promise<void>((resolve, reject) => sink.end((err?: Error | null) => (err ? reject(err) : resolve())));
     await this.removeHalves();
     return { file: out, bytes, sha256: hash.digest('hex'), droppedBytes: this.totalBytes - bytes };
@@ -105,15 +117,18 @@ export class TailSpool extends Writable {
   }
 }
 
-/** The offset just after the first newline at or after `from` (a cut log starts on a whole line). */
-async function lineStartAfter(file: string, from: number): Promise<number> {
+/**
+ * The start of the first whole line at or after `from`: `from` itself when the byte before it is a
+ * newline (or from is 0), else just past the next newline; undefined when there is none.
+ */
+async function lineStartAfter(file: string, from: number): Promise<number | undefined> {
   if (from === 0) return 0;
   const handle = await open(file, 'r');
   try {
     const buf = Buffer.alloc(64 * 1024);
-    for (let pos = from; ; pos += buf.length) {
+    for (let pos = from - 1; ; pos += buf.length) {
       const { bytesRead } = await handle.read(buf, 0, buf.length, pos);
-      if (bytesRead === 0) return pos;
+      if (bytesRead === 0) return undefined;
       const nl = buf.subarray(0, bytesRead).indexOf(0x0a);
       if (nl >= 0) return pos + nl + 1;
     }
