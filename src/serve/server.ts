@@ -90,9 +90,12 @@ export async function startReplayServer(options: ReplayServerOptions): Promise<R
 
   const server: Server = createServer((req, res) => {
     stats.requests++;
-    rawSockets.add(req.socket);
-    req.socket.once('close', () => rawSockets.delete(req.socket));
     void handleRest(req, res);
+  });
+  // Every connection, kept or upgraded, so close() can end hung requests and open tunnels.
+  server.on('connection', (socket: Duplex) => {
+    rawSockets.add(socket);
+    socket.once('close', () => rawSockets.delete(socket));
   });
 
   async function handleRest(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -114,8 +117,6 @@ export async function startReplayServer(options: ReplayServerOptions): Promise<R
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     stats.requests++;
-    rawSockets.add(socket);
-    socket.once('close', () => rawSockets.delete(socket));
     socket.on('error', () => socket.destroy());
     void handleUpgrade(req, socket, head);
   });
