@@ -74,7 +74,13 @@ export interface OpenArchiveOptions {
 
 /** Extracts an archive and returns it as a bundle that owns (and on close removes) its directory. */
 export async function openArchive(options: OpenArchiveOptions): Promise<DirectoryBundle> {
-  const dir = await mkdtemp(join(options.tempRoot ?? tmpdir(), TEMP_PREFIX));
+  const parent = options.tempRoot ?? tmpdir();
+  let dir: string;
+  try {
+    dir = await mkdtemp(join(parent, TEMP_PREFIX));
+  } catch (err) {
+    throw new BundleError(parent, `cannot create a temporary directory to extract ${options.archive}: ${(err as NodeJS.ErrnoException).code ?? errorText(err)}`);
+  }
   trackTempDir(dir);
   const remove = async (): Promise<void> => {
     await rm(dir, { recursive: true, force: true });
@@ -139,7 +145,7 @@ export class ExtractionTarget {
       const [claimed, limit] = formatBytesPair(entry.declaredSize, this.limits.maxFileBytes);
       throw new BundleError(at, `declares ${claimed}, over the ${limit} per-file limit`);
     }
-    this.files.set(path, await this.write(path, content(), at));
+    this.files.set(path, await this.write(path, content, at));
   }
 
   /** Applies the single-top-folder rule and returns the path relative to the bundle root. */
@@ -181,16 +187,18 @@ export class ExtractionTarget {
   }
 
   /** Streams one file to disk through the per-file and whole-archive byte caps; returns its size. */
-  private async write(path: string, content: Readable, at: string): Promise<number> {
+  private async write(path: string, openContent: () => Readable, at: string): Promise<number> {
     const absolute = join(this.dir, ...path.split('/'));
     await this.mkdir(dirname(absolute), at);
     let handle;
     try {
       handle = await open(absolute, WRITE_FLAGS, 0o600);
     } catch (err) {
-      content.destroy();
       throw new BundleError(at, `cannot extract: ${(err as NodeJS.ErrnoException).code ?? errorText(err)}`);
     }
+    // Opened only now, right before the pipeline takes it: a stream that starts flowing (zip
+    // entries do) must not end or fail while nobody listens.
+    const content = openContent();
     const cap = new ByteCap(
       this.limits.maxFileBytes,
       () => new BundleError(at, `expands past the ${formatBytes(this.limits.maxFileBytes)} per-file limit`),

@@ -6,9 +6,11 @@
  * end-of-central-directory record, so that count is checked here first, by the same rule unzipper
  * uses to find the record (the first signature in the file's last ZIP_TAIL bytes). Entry types
  * come from the Unix mode in the external attributes, whatever the "made by" host claims, so a
- * symlink cannot pass as a regular file.
+ * symlink cannot pass as a regular file. Every file's CRC-32 is checked, which unzipper skips.
  */
 import { open } from 'node:fs/promises';
+import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import { crc32 } from 'node:zlib';
 import unzipper from 'unzipper';
 import { BundleError, errorText } from '../errors.js';
 import { entryLocation, type EntryKind, type ExtractionTarget } from './archive.js';
@@ -56,7 +58,42 @@ export async function readZip(options: ReadZipOptions, target: ExtractionTarget)
     if (kind === 'file' && file.compressionMethod !== STORED && file.compressionMethod !== DEFLATED) {
       throw new BundleError(at, `uses compression method ${file.compressionMethod}; only stored and deflate are supported`);
     }
-    await target.add({ name: file.path, kind, declaredSize: file.uncompressedSize }, () => file.stream());
+    await target.add({ name: file.path, kind, declaredSize: file.uncompressedSize }, () => entryStream(file));
+  }
+}
+
+/**
+ * The entry's bytes behind a stream we control. unzipper re-emits inflate and read errors on its
+ * entry stream with a bare emit(), possibly more than once and after a consumer has detached, which
+ * would surface as an uncaught exception; a permanent listener turns the first into a normal
+ * stream error and swallows the rest.
+ */
+function entryStream(file: unzipper.File): Readable {
+  const raw = file.stream();
+  const out = new CrcCheck(file);
+  raw.on('error', (err: Error) => out.destroy(err));
+  out.on('close', () => raw.unpipe(out));
+  raw.pipe(out);
+  return out;
+}
+
+/** Passes bytes through and fails at the end if their CRC-32 is not the one the directory records. */
+class CrcCheck extends Transform {
+  private crc = 0;
+
+  constructor(private readonly file: unzipper.File) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.crc = crc32(chunk, this.crc);
+    callback(null, chunk);
+  }
+
+  override _flush(callback: TransformCallback): void {
+    // unzipper does not check the CRC, and a damaged deflate stream can still inflate to garbage.
+    if (this.crc >>> 0 !== this.file.crc32 >>> 0) callback(new Error(`CRC mismatch in ${JSON.stringify(this.file.path)}`));
+    else callback();
   }
 }
 

@@ -135,3 +135,41 @@ describe('a gzip file that is not a tar', () => {
     expect(existsSync(path)).toBe(true);
   });
 });
+
+describe('zip specifics', () => {
+  it('reads empty files and directory entries written by archiver', async () => {
+    const path = join(work, 'bundle.zip');
+    const archive = new ZipArchive();
+    const done = pipeline(archive, createWriteStream(path));
+    archive.append('', { name: `${TOP}/cni/`, type: 'directory' });
+    archive.append('', { name: `${TOP}/ztunnel/z/ztunnel.previous.log` });
+    archive.append('{"items":[]}', { name: `${TOP}/cluster/pods.json` });
+    await archive.finalize();
+    await done;
+    const bundle = await openBundle(path, { tempRoot: temp });
+    expect(bundle.list()).toEqual(['cluster/pods.json', 'ztunnel/z/ztunnel.previous.log']);
+    expect(await bundle.readText('ztunnel/z/ztunnel.previous.log')).toBe('');
+    await bundle.close();
+  });
+});
+
+describe('the extraction directory', () => {
+  it('names the temporary root when it cannot be created', async () => {
+    const path = join(work, 'bundle.tgz');
+    await writeTar(path, [{ name: `${TOP}/cluster/pods.json`, content: '{}' }], { gzip: true });
+    const missingRoot = join(work, 'no-such-dir');
+    await expect(openBundle(path, { tempRoot: missingRoot })).rejects.toThrow(
+      `${missingRoot}: cannot create a temporary directory to extract ${path}: ENOENT`,
+    );
+  });
+
+  it('is private to the user (mode 0700)', async () => {
+    const path = join(work, 'bundle.tgz');
+    await writeTar(path, [{ name: `${TOP}/cluster/pods.json`, content: '{}' }], { gzip: true });
+    const bundle = await openBundle(path, { tempRoot: temp });
+    const [dir] = await entriesOf(temp);
+    const { stat } = await import('node:fs/promises');
+    expect((await stat(join(temp, dir!))).mode & 0o777).toBe(0o700);
+    await bundle.close();
+  });
+});

@@ -373,6 +373,20 @@ describe('damaged archives and non-archives', () => {
     });
   });
 
+  it('refuses a stored zip entry whose bytes do not match its CRC', async () => {
+    await expectRefused({
+      name: 'crc mismatch',
+      file: 'crc.zip',
+      write: async (path) => {
+        const bytes = zipBytes([{ name: `${TOP}/cluster/pods.json`, content: '{"items":[]}' }]);
+        const at = bytes.indexOf(Buffer.from('{"items":[]}'));
+        bytes.write('{"items":[9]', at); // same length, different bytes: only the CRC can tell
+        await writeFile(path, bytes);
+      },
+      problem: `truncated or corrupt archive: CRC mismatch in "${TOP}/cluster/pods.json"`,
+    });
+  });
+
   it('refuses a file that is no archive, even named .tar.gz', async () => {
     await expectRefused({
       name: 'not an archive',
