@@ -134,6 +134,11 @@ function withDefault<T>(defaulted: string[], name: string, value: T | undefined,
   return fallback;
 }
 
+/** `services`: "ns/hostname" strings in dumps; a map keyed by them in local (static) config. */
+function serviceNames(ctx: FieldContext, w: JsonObject, pointer: string): string[] {
+  return isObject(w['services']) ? Object.keys(w['services']) : strList(ctx, w, 'services', pointer);
+}
+
 export function parseWorkload(ctx: FieldContext, w: JsonObject, pointer: string, key?: string): ZtWorkload {
   const s = (k: string) => str(ctx, w, k, pointer);
   const defaulted: string[] = [];
@@ -165,7 +170,7 @@ export function parseWorkload(ctx: FieldContext, w: JsonObject, pointer: string,
       ? compact({ protocol: str(ctx, appTunnel.value, 'protocol', appTunnel.pointer) ?? 'NONE', port: num(ctx, appTunnel.value, 'port', appTunnel.pointer) })
       : undefined,
     authorizationPolicies: strList(ctx, w, 'authorizationPolicies', pointer),
-    services: strList(ctx, w, 'services', pointer),
+    services: serviceNames(ctx, w, pointer),
     status: withDefault(defaulted, 'status', s('status'), 'Healthy'),
     locality: locality
       ? compact({ region: str(ctx, locality.value, 'region', locality.pointer), zone: str(ctx, locality.value, 'zone', locality.pointer), subzone: str(ctx, locality.value, 'subzone', locality.pointer) })

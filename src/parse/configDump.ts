@@ -71,6 +71,8 @@ export interface ZtunnelConfigDump {
   certificates: CertsDumpEntry[];
   workloadState: ZtWorkloadState[];
   stagedServices: ZtStagedService[];
+  /** ztunnel's local (file) xDS config; empty in normal Kubernetes installs. */
+  staticConfig?: { workloads: ZtWorkload[]; services: ZtService[]; policies: ZtPolicy[] };
   version?: ZtVersion;
   /** The runtime config, kept as dumped (camelCase keys). */
   config?: JsonObject;
@@ -96,6 +98,7 @@ export function normalizeConfigDump(doc: JsonObject, file: string): ZtunnelConfi
   const workloads = listOrMap(ctx, doc['workloads'], '/workloads');
   const services = listOrMap(ctx, doc['services'], '/services');
   const policies = listOrMap(ctx, doc['policies'], '/policies');
+  const staticConfig = obj(ctx, doc, 'staticConfig', '');
   const certificates = arr(ctx, doc, 'certificates', '');
   const version = obj(ctx, doc, 'version', '');
   const config = obj(ctx, doc, 'config', '');
@@ -104,9 +107,7 @@ export function normalizeConfigDump(doc: JsonObject, file: string): ZtunnelConfi
     file,
     shape: [workloads, services, policies].some((c) => c.shape === 'map') ? 'map' : 'list',
     keys: Object.keys(doc),
-    workloads: workloads.items.map(({ item, pointer, key }) => parseWorkload(ctx, item, pointer, key)),
-    services: services.items.map(({ item, pointer, key }) => parseService(ctx, item, pointer, key)),
-    policies: policies.items.map(({ item, pointer, key }) => parsePolicy(ctx, item, pointer, key)),
+    ...parseCollections(ctx, workloads, services, policies),
     certificates: (certificates?.value ?? []).flatMap((c, i) => {
       const pointer = childPointer('/certificates', i);
       if (isObject(c)) return [parseCertsDump(ctx, c, pointer)];
@@ -115,10 +116,28 @@ export function normalizeConfigDump(doc: JsonObject, file: string): ZtunnelConfi
     }),
     workloadState: parseWorkloadState(ctx, doc),
     stagedServices: parseStagedServices(ctx, doc),
+    staticConfig: staticConfig
+      ? parseCollections(
+          ctx,
+          listOrMap(ctx, staticConfig.value['workloads'], '/staticConfig/workloads'),
+          listOrMap(ctx, staticConfig.value['services'], '/staticConfig/services'),
+          listOrMap(ctx, staticConfig.value['policies'], '/staticConfig/policies'),
+        )
+      : undefined,
     version: version ? parseVersion(ctx, version.value) : undefined,
     config: config?.value,
     warnings: ctx.warnings,
   } satisfies ZtunnelConfigDump);
+}
+
+type Collection = ReturnType<typeof listOrMap>;
+
+function parseCollections(ctx: FieldContext, workloads: Collection, services: Collection, policies: Collection) {
+  return {
+    workloads: workloads.items.map(({ item, pointer, key }) => parseWorkload(ctx, item, pointer, key)),
+    services: services.items.map(({ item, pointer, key }) => parseService(ctx, item, pointer, key)),
+    policies: policies.items.map(({ item, pointer, key }) => parsePolicy(ctx, item, pointer, key)),
+  };
 }
 
 function parseVersion(ctx: FieldContext, v: JsonObject): ZtVersion {

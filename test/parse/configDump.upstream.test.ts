@@ -8,12 +8,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { certValidAt } from '../../src/parse/certs.js';
-import { parseConfigDump, type ZtunnelConfigDump } from '../../src/parse/configDump.js';
+import { normalizeConfigDump, parseConfigDump, type ZtunnelConfigDump } from '../../src/parse/configDump.js';
 import { createLocator } from '../../src/parse/jsonLocate.js';
 
 const testdata = fileURLToPath(new URL('../../../shared/upstream/istio/istioctl/pkg/writer/ztunnel/configdump/testdata/', import.meta.url));
 const present = existsSync(`${testdata}dump.json`);
+const localConfig = fileURLToPath(new URL('../../../shared/upstream/istio/cni/pkg/nodeagent/testdata/localhost.yaml', import.meta.url));
 const read = (name: string) => readFileSync(`${testdata}${name}`, 'utf8');
 
 /** Rows of a tabwriter table as objects keyed by header, using the header's column positions. */
@@ -121,5 +123,23 @@ describe.skipIf(!present)('istioctl dump.json fixture (skipped: ../shared not pr
       expect.objectContaining({ workloadUid: 'Kubernetes//Pod/bookinfo/namespace-istio-waypoint-d94944bf6-z89g2', address: '/10.244.2.52', port: { '15008': 15008, '15021': 15021 } }),
     ]);
     expect(waypoint.endpoints[0]).not.toHaveProperty('status');
+  });
+});
+
+describe.skipIf(!existsSync(localConfig))('istio-cni localhost.yaml as ztunnel staticConfig (skipped: ../shared not present)', () => {
+  it('reads the local config shape (services as a map on workloads)', () => {
+    const local = parseYaml(readFileSync(localConfig, 'utf8')) as Record<string, unknown>;
+    const dump = normalizeConfigDump({ staticConfig: local }, 'ztunnel/ztunnel-x/config_dump.json');
+    expect(dump.warnings).toEqual([]);
+    const wl = dump.staticConfig!.workloads;
+    expect(wl.map((w) => [w.name, w.protocol, w.workloadIps.join(','), w.pointer])).toEqual([
+      ['local', 'HBONE', '127.0.0.1', '/staticConfig/workloads/0'],
+      ['local-tcp', 'TCP', '127.0.0.2', '/staticConfig/workloads/1'],
+    ]);
+    expect(wl[0]!.services).toEqual(['default/example.com', 'default/example2.com']);
+    expect(dump.staticConfig!.services.map((s) => s.vipAddresses[0])).toEqual(['127.10.0.1', '127.10.0.2']);
+    expect(dump.staticConfig!.services[1]!.ports).toEqual({ '80': 8080 });
+    expect(dump.staticConfig!.policies[0]).toMatchObject({ name: 'deny-9999', action: 'Allow', scope: 'Namespace', allowsNothing: false });
+    expect(dump.workloads).toEqual([]);
   });
 });
