@@ -37,7 +37,7 @@ export async function runAnalyze(opts: AnalyzeOptions): Promise<number> {
   const bundle = await openBundle(opts.bundle);
   try {
     const { report } = await analyzeBundle(bundle, rules);
-    const written = opts.formats.length > 0 ? await writeReports(report, { formats: opts.formats, output: opts.output }) : [];
+    const written = opts.formats.length > 0 ? await writeReports(report, { formats: opts.formats, output: opts.output, stdout }) : [];
     // A report written to stdout must stay machine-readable: the summary then goes to stderr.
     const summaryStream = written.includes('-') ? stderr : stdout;
     summaryStream.write(renderTerminalSummary(report, { color: opts.color, written: written.filter((w) => w !== '-') }));

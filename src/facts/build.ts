@@ -1,0 +1,176 @@
+/**
+ * Builds the fact model from a bundle: reads each file once (streaming logs), joins what the
+ * Kubernetes objects, ztunnel dumps, istiod views, metrics and logs say, and records which
+ * collections the bundle cannot provide so their rules are skipped rather than passed.
+ */
+import { MANIFEST, cluster as clusterPaths, cni as cniPaths, istiod as istiodPaths, ztunnel as ztunnelPaths } from '../bundle/paths.js';
+import type { Manifest } from '../bundle/manifest.js';
+import type { BundleSource } from '../bundle/source.js';
+import { parseConfigDump } from '../parse/configDump.js';
+import { parseJson } from '../parse/json.js';
+import { parseK8sList, type Namespace, type Node, type Pod } from '../parse/k8s.js';
+import { parseReady } from '../parse/ready.js';
+import { createLocator } from '../parse/jsonLocate.js';
+import { readLogEvents } from '../parse/logs.js';
+import { buildArtifactFacts } from './artifacts.js';
+import { buildCertificateFacts, buildWorkloadStateFacts, type DumpInput } from './certificates.js';
+import { indexCluster } from './cluster.js';
+import { takeInventory } from './inventory.js';
+import { LogAggregator, type Component, type LogSummary } from './logs.js';
+import { summarizeMetrics } from './metrics.js';
+import { buildPodFacts, indexWorkloads } from './pods.js';
+import { FactReader } from './reader.js';
+import type { FactModel, LogIssueFact, TrafficErrorFact } from './types.js';
+import { buildXdsFacts, loadIstiodViews } from './xds.js';
+import { buildZtunnelFacts } from './ztunnels.js';
+
+
+async function scanLog(bundle: BundleSource, reader: FactReader, file: string, source: { component: Component; pod: string; node: string }): Promise<LogSummary | undefined> {
+  if (!bundle.has(file)) return undefined;
+  const aggregator = new LogAggregator({ ...source, file });
+  try {
+    for await (const event of readLogEvents(bundle.openStream(file), { file })) aggregator.add(event);
+  } catch (err) {
+    reader.record(file, err);
+  }
+  return aggregator.summary();
+}
+
+export async function buildFacts(bundle: BundleSource): Promise<FactModel> {
+  const inv = takeInventory(bundle);
+  const reader = new FactReader(bundle);
+
+  const manifestFile = await reader.parse(MANIFEST, (text, file) => parseJson(text, file) as Manifest);
+  const manifest = manifestFile && Array.isArray(manifestFile.value.artifacts) ? manifestFile.value : undefined;
+  if (manifestFile && !manifest) reader.record(MANIFEST, new Error('not a ztunnel-bundle manifest: no "artifacts" array'));
+
+  const podsFile = await reader.parse(clusterPaths.pods, (t, f) => parseK8sList<Pod>(t, f, 'PodList'));
+  const nsFile = await reader.parse(clusterPaths.namespaces, (t, f) => parseK8sList<Namespace>(t, f, 'NamespaceList'));
+  const nodesFile = await reader.parse(clusterPaths.nodes, (t, f) => parseK8sList<Node>(t, f, 'NodeList'));
+  const podLocator = podsFile ? createLocator(podsFile.text) : undefined;
+  const cluster = indexCluster({
+    pods: podsFile?.value,
+    namespaces: nsFile?.value.items,
+    nodes: (nodesFile?.value.items ?? []).map((n) => n.metadata?.name ?? '').filter(Boolean),
+    podLine: (pointer) => podLocator?.line(pointer),
+  });
+
+  const ztunnelNames = [...new Set([...cluster.ztunnelByName.keys(), ...inv.ztunnels.keys()])].sort();
+  const podFiles = new Map<string, Pod>();
+  for (const name of ztunnelNames) {
+    if (cluster.ztunnelByName.has(name)) continue;
+    const pod = await reader.parse(ztunnelPaths.pod(name), (t, f) => parseJson(t, f) as Pod);
+    if (pod) podFiles.set(name, pod.value);
+  }
+  const nodeOf = (name: string) => cluster.ztunnelByName.get(name)?.node ?? podFiles.get(name)?.spec?.nodeName ?? '';
+  const namespaceOf = (name: string) => cluster.ztunnelByName.get(name)?.namespace ?? podFiles.get(name)?.metadata?.namespace ?? 'istio-system';
+
+  // Each dump is parsed once; its text is dropped after the locator has answered what facts cite.
+  const dumps = new Map<string, DumpInput>();
+  const ready = new Map<string, { status: number; ready: boolean; pending: string[] }>();
+  const metrics = new Map<string, { xdsTerminationErrors: number; pendingProxies: number }>();
+  const logs = new Map<string, LogSummary>();
+  for (const name of ztunnelNames) {
+    const parsed = await reader.parse(ztunnelPaths.configDump(name), parseConfigDump);
+    if (parsed) {
+      const dump = parsed.value;
+      // Nodes of hand-assembled bundles come from the dump's own workload (the ztunnel's).
+      const node = nodeOf(name) || dump.workloads.find((w) => w.name === name)?.node || '';
+      dumps.set(name, { pod: name, namespace: namespaceOf(name), node, dump, locator: createLocator(parsed.text) });
+    }
+    const probe = await reader.parse(ztunnelPaths.ready(name), parseReady);
+    if (probe) ready.set(name, { status: probe.value.status, ready: probe.value.ready, pending: probe.value.pending });
+    const prom = await reader.parse(ztunnelPaths.metrics(name), summarizeMetrics);
+    if (prom) metrics.set(name, prom.value);
+    const node = nodeOf(name) || dumps.get(name)?.node || '';
+    const current = await scanLog(bundle, reader, ztunnelPaths.log(name), { component: 'ztunnel', pod: name, node });
+    const previous = await scanLog(bundle, reader, ztunnelPaths.previousLog(name), { component: 'ztunnel', pod: name, node });
+    const merged = mergeSummaries([current, previous]);
+    if (merged) logs.set(name, merged);
+  }
+
+  const otherLogs: LogSummary[] = [];
+  for (const pod of inv.cniPods) {
+    const node = cluster.pods.find((p) => p.name === pod)?.node ?? '';
+    const s = await scanLog(bundle, reader, cniPaths.log(pod), { component: 'istio-cni', pod, node });
+    if (s) otherLogs.push(s);
+  }
+  for (const pod of inv.istiods.keys()) {
+    const node = cluster.pods.find((p) => p.name === pod)?.node ?? '';
+    const s = await scanLog(bundle, reader, istiodPaths.log(pod), { component: 'istiod', pod, node });
+    if (s) otherLogs.push(s);
+  }
+
+  const allLogs = [...logs.values(), ...otherLogs];
+  const newestLogTime = allLogs.reduce((max, s) => (s.newestTime > max ? s.newestTime : max), '');
+  const collectedAt = typeof manifest?.collectedAt === 'string' ? manifest.collectedAt : newestLogTime;
+  const dumpList = [...dumps.values()];
+  const accessByPod = new Map<string, number>();
+  for (const s of logs.values()) for (const [k, v] of s.accessByPod) accessByPod.set(k, (accessByPod.get(k) ?? 0) + v);
+
+  const istiodViews = await loadIstiodViews(reader, inv);
+  const trafficErrors: TrafficErrorFact[] = [...logs.values()].flatMap((s) => s.trafficErrors);
+  const logIssues: LogIssueFact[] = allLogs.flatMap((s) => s.issues);
+
+  const facts: FactModel = {
+    bundle: {
+      source: bundle.description,
+      collectedAt,
+      hasManifest: manifest !== undefined,
+      manifestStatus: typeof manifest?.status === 'string' ? manifest.status : '',
+      ztunnelCount: ztunnelNames.length,
+      istiodCount: new Set([...cluster.byRole.istiod.map((p) => p.name), ...inv.istiods.keys()]).size,
+      nodeCount: cluster.nodes.size,
+      ambientNamespaces: [...cluster.namespaceLabels].filter(([, l]) => l['istio.io/dataplane-mode'] === 'ambient').map(([n]) => n).sort(),
+    },
+    ztunnels: buildZtunnelFacts({ names: ztunnelNames, cluster, podFiles, dumps, ready, metrics, logs, files: inv.files }),
+    pods: buildPodFacts(cluster, indexWorkloads(dumpList), dumpList, accessByPod),
+    workloadStates: buildWorkloadStateFacts(dumpList),
+    certificates: buildCertificateFacts(dumpList, collectedAt),
+    xdsSync: buildXdsFacts({ ztunnels: ztunnelNames, nodeOf, namespaceOf, dumps, views: istiodViews }),
+    logIssues,
+    trafficErrors,
+    artifacts: [],
+    unavailable: {},
+  };
+  // Built last: parsing above records the unreadable files.
+  facts.artifacts = buildArtifactFacts({
+    inv,
+    manifest,
+    manifestLines: manifest && manifestFile ? (() => { const l = createLocator(manifestFile.text); return manifest.artifacts.map((_, i) => l.line(`/artifacts/${i}`)); })() : [],
+    ztunnelPods: ztunnelNames,
+    unreadable: reader.unreadable,
+  });
+  facts.unavailable = unavailableCollections({ cluster: podsFile !== undefined, namespaces: nsFile !== undefined, ztunnels: ztunnelNames.length, dumps: dumps.size, logs: logs.size, anyLogs: allLogs.length, istiodViews: istiodViews.available });
+  return facts;
+}
+
+function mergeSummaries(parts: (LogSummary | undefined)[]): LogSummary | undefined {
+  const present = parts.filter((p): p is LogSummary => p !== undefined);
+  if (present.length <= 1) return present[0];
+  const accessByPod = new Map<string, number>();
+  for (const p of present) for (const [k, v] of p.accessByPod) accessByPod.set(k, (accessByPod.get(k) ?? 0) + v);
+  return {
+    trafficErrors: present.flatMap((p) => p.trafficErrors),
+    issues: present.flatMap((p) => p.issues),
+    errors: present.reduce((n, p) => n + p.errors, 0),
+    warnings: present.reduce((n, p) => n + p.warnings, 0),
+    newestTime: present.reduce((max, p) => (p.newestTime > max ? p.newestTime : max), ''),
+    accessByPod,
+  };
+}
+
+function unavailableCollections(has: { cluster: boolean; namespaces: boolean; ztunnels: number; dumps: number; logs: number; anyLogs: number; istiodViews: boolean }): FactModel['unavailable'] {
+  const out: FactModel['unavailable'] = {};
+  if (!has.cluster) out.pods = 'cluster/pods.json is not in the bundle';
+  else if (!has.namespaces) out.pods = 'cluster/namespaces.json is not in the bundle, so which namespaces are ambient is unknown';
+  if (has.ztunnels === 0) out.ztunnels = 'the bundle has no ztunnel pod (no app=ztunnel pod in cluster/pods.json, no ztunnel/<pod>/ directory)';
+  if (has.dumps === 0) {
+    out.certificates = 'no ztunnel config_dump.json in the bundle';
+    out.workloadStates = 'no ztunnel config_dump.json in the bundle';
+  }
+  if (!has.istiodViews) out.xdsSync = 'no istiod debug view (debug/syncz.json or debug/config_dump/<ztunnel>.json) in the bundle';
+  if (has.logs === 0) out.trafficErrors = 'no ztunnel log (ztunnel/<pod>/ztunnel.log) in the bundle';
+  if (has.anyLogs === 0) out.logIssues = 'no ztunnel, istiod or istio-cni log in the bundle';
+  return out;
+}

@@ -1,0 +1,175 @@
+/**
+ * Turns a stream of parsed log events into the `trafficErrors` and `logIssues` collections.
+ * Logs are never held whole: each file is streamed once through an aggregator that keeps one
+ * group per (pair, error class) or (message pattern), so memory grows with distinct problems,
+ * not with log size.
+ */
+import type { AccessEvent, LogEvent } from '../parse/logs.js';
+import { classifyAccessError } from '../parse/logs.js';
+import type { Evidence } from '../report/types.js';
+import type { LogIssueFact, TrafficErrorFact } from './types.js';
+
+const MAX_EXCERPT = 600;
+/** Evidence lines kept per group: enough to show the pattern, bounded for huge logs. */
+const EVIDENCE_PER_GROUP = 3;
+
+export type Component = LogIssueFact['component'];
+
+export interface LogSummary {
+  trafficErrors: TrafficErrorFact[];
+  issues: LogIssueFact[];
+  errors: number;
+  warnings: number;
+  /** Newest event time seen (RFC 3339), '' when none had one. */
+  newestTime: string;
+  /** Access events per pod ("namespace/name") seen as source or destination. */
+  accessByPod: Map<string, number>;
+}
+
+function excerpt(raw: string): string {
+  return raw.length > MAX_EXCERPT ? `${raw.slice(0, MAX_EXCERPT)}…` : raw;
+}
+
+/** A message with its variable parts (addresses, ids, durations, numbers) replaced, to group repeats. */
+export function messagePattern(message: string): string {
+  return message
+    .slice(0, 400)
+    .replace(/\[[0-9a-f:]+\]:\d+|\b\d{1,3}(\.\d{1,3}){3}(:\d+)?\b/gi, '<addr>')
+    .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<uid>')
+    .replace(/\b[0-9a-f]{16,}\b/gi, '<id>')
+    .replace(/\b\d+(\.\d+)?(ns|µs|us|ms|s|m|h)\b/g, '<duration>')
+    .replace(/\b\d+\b/g, '<n>');
+}
+
+/** What a warning or error log line is about, for rules to pick. */
+export function logTopic(component: Component, target: string, message: string): string {
+  if (component === 'istio-cni' && /no ztunnel connection|failed to wait for ztunnel|timed out waiting for valid ztunnel|ztunnel disconnected|failed to add pod to ztunnel/i.test(message)) {
+    return 'cni-ztunnel-connection';
+  }
+  if (/XDS client (connection )?error/i.test(message) || (target.startsWith('xds') && /error|failed/i.test(message))) return 'xds-connection';
+  if (/certificate fetch failed|unable to prefetch cert/i.test(message)) return 'cert-fetch';
+  if (target.startsWith('inpod') && /failed to start proxy/i.test(message)) return 'inpod-start';
+  if (target.startsWith('dns')) return 'dns';
+  return 'other';
+}
+
+interface TrafficGroup {
+  fact: TrafficErrorFact;
+}
+
+export class LogAggregator {
+  private readonly traffic = new Map<string, TrafficGroup>();
+  /** All connections per pair+direction (successful or not), to give failures a denominator. */
+  private readonly connections = new Map<string, number>();
+  private readonly issues = new Map<string, LogIssueFact>();
+  private readonly accessByPod = new Map<string, number>();
+  private errors = 0;
+  private warnings = 0;
+  private newestTime = '';
+
+  constructor(
+    private readonly source: { component: Component; pod: string; node: string; file: string },
+  ) {}
+
+  add(event: LogEvent): void {
+    if (event.kind === 'unparsed') return;
+    if (event.time && event.time > this.newestTime) this.newestTime = event.time;
+    if (event.level === 'error') this.errors++;
+    else if (event.level === 'warn') this.warnings++;
+    if (event.kind === 'access') this.addAccess(event);
+    else if (event.level === 'error' || event.level === 'warn') this.addIssue(event.level, event.target, event.message, event.line, event.raw, event.time);
+  }
+
+  private evidence(line: number, raw: string): Evidence {
+    return { file: this.source.file, line, excerpt: excerpt(raw) };
+  }
+
+  private addAccess(e: AccessEvent): void {
+    if (e.message === 'connection opened') return; // 'complete' or 'failed' follows; counting both would double.
+    for (const side of [e.src, e.dst]) {
+      if (side?.workload && side.namespace) {
+        const key = `${side.namespace}/${side.workload}`;
+        this.accessByPod.set(key, (this.accessByPod.get(key) ?? 0) + 1);
+      }
+    }
+    const pair = [e.direction ?? '', e.src?.namespace ?? '', e.src?.workload ?? e.src?.ip ?? '', e.dst?.service ?? '', e.dst?.workload ?? e.dst?.addr ?? ''].join('|');
+    this.connections.set(pair, (this.connections.get(pair) ?? 0) + 1);
+    if (!e.error) return;
+    const classified = classifyAccessError(e.error);
+    const key = `${pair}|${classified.errorClass}`;
+    const group = this.traffic.get(key);
+    const time = e.time ?? '';
+    if (group) {
+      group.fact.failures++;
+      if (time && (!group.fact.firstSeen || time < group.fact.firstSeen)) group.fact.firstSeen = time;
+      if (time > group.fact.lastSeen) group.fact.lastSeen = time;
+      if (group.fact.evidence.length < EVIDENCE_PER_GROUP) group.fact.evidence.push(this.evidence(e.line, e.raw));
+      return;
+    }
+    const dstName = e.dst?.workload ?? e.dst?.service ?? e.dst?.addr ?? 'unknown destination';
+    this.traffic.set(key, {
+      fact: {
+        subject: e.direction === 'inbound' || !e.src?.workload
+          ? { kind: 'Workload', namespace: e.dst?.namespace ?? '', name: dstName, node: this.source.node }
+          : { kind: 'Workload', namespace: e.src.namespace ?? '', name: e.src.workload, node: this.source.node },
+        evidence: [this.evidence(e.line, e.raw)],
+        ztunnel: this.source.pod,
+        node: this.source.node,
+        direction: e.direction ?? '',
+        srcWorkload: e.src?.workload ?? e.src?.addr ?? 'unknown',
+        srcNamespace: e.src?.namespace ?? '',
+        dstWorkload: e.dst?.workload ?? 'unknown workload',
+        dstNamespace: e.dst?.namespace ?? '',
+        dstService: e.dst?.service ?? e.dst?.addr ?? 'unknown service',
+        dstAddr: e.dst?.addr ?? '',
+        errorClass: classified.errorClass,
+        error: e.error,
+        policy: classified.policy ?? '',
+        failures: 1,
+        connections: 0,
+        firstSeen: time,
+        lastSeen: time,
+      },
+    });
+  }
+
+  private addIssue(level: string, target: string, message: string, line: number, raw: string, time: string | undefined): void {
+    const pattern = messagePattern(message);
+    const topic = logTopic(this.source.component, target, message);
+    // Known topics group as one problem whatever their wording; the rest group by message pattern.
+    const key = topic === 'other' ? `${level}|${target}|${pattern}` : `${level}|${topic}`;
+    const existing = this.issues.get(key);
+    const t = time ?? '';
+    if (existing) {
+      existing.count++;
+      if (t && (!existing.firstSeen || t < existing.firstSeen)) existing.firstSeen = t;
+      if (t > existing.lastSeen) existing.lastSeen = t;
+      if (existing.evidence.length < EVIDENCE_PER_GROUP) existing.evidence.push(this.evidence(line, raw));
+      return;
+    }
+    const { component, pod, node } = this.source;
+    this.issues.set(key, {
+      subject: { kind: component === 'ztunnel' ? 'Ztunnel' : component === 'istiod' ? 'Istiod' : 'Pod', name: pod, node },
+      evidence: [this.evidence(line, raw)],
+      component, pod, node, level, target, pattern,
+      topic,
+      message: message.length > 300 ? `${message.slice(0, 300)}…` : message,
+      count: 1, firstSeen: t, lastSeen: t,
+    });
+  }
+
+  summary(): LogSummary {
+    const trafficErrors = [...this.traffic.entries()].map(([key, g]) => {
+      const pair = key.slice(0, key.lastIndexOf('|'));
+      return { ...g.fact, connections: Math.max(this.connections.get(pair) ?? 0, g.fact.failures) };
+    });
+    return {
+      trafficErrors,
+      issues: [...this.issues.values()],
+      errors: this.errors,
+      warnings: this.warnings,
+      newestTime: this.newestTime,
+      accessByPod: this.accessByPod,
+    };
+  }
+}

@@ -1,0 +1,123 @@
+/**
+ * The `xdsSync` collection: for each ztunnel, istiod's view of its xDS stream (debug/syncz and
+ * adsz of every istiod) and of what it sends it (debug/config_dump?proxyID=<ztunnel>), compared
+ * with the ztunnel's own config_dump. Only a whole bundle allows this cross-check.
+ */
+import { istiod as istiodPaths, ztunnel as ztunnelPaths } from '../bundle/paths.js';
+import { ADDRESS_TYPE, AUTHORIZATION_TYPE, parseAdsz, parseIstiodConfigDump, parseSyncz, type AdsClients, type IstiodAmbientView, type IstiodList, type SyncStatus } from '../parse/istiod.js';
+import { createLocator, type JsonLocator } from '../parse/jsonLocate.js';
+import type { Evidence } from '../report/types.js';
+import type { DumpInput } from './certificates.js';
+import type { Inventory } from './inventory.js';
+import type { FactReader } from './reader.js';
+import type { XdsSyncFact } from './types.js';
+
+const MAX_LISTED = 10;
+
+interface Located<T> {
+  istiod: string;
+  value: T;
+  locator: JsonLocator;
+}
+
+export interface IstiodViews {
+  syncz: Located<IstiodList<SyncStatus>>[];
+  adsz: Located<AdsClients>[];
+  /** ztunnel pod -> istiod's config_dump for it (from the istiod that answered). */
+  configDumps: Map<string, Located<IstiodAmbientView>>;
+  available: boolean;
+}
+
+export async function loadIstiodViews(reader: FactReader, inv: Inventory): Promise<IstiodViews> {
+  const views: IstiodViews = { syncz: [], adsz: [], configDumps: new Map(), available: false };
+  for (const [istiod, endpoints] of inv.istiods) {
+    if (endpoints.has('syncz')) {
+      const parsed = await reader.parse(istiodPaths.debug(istiod, 'syncz'), parseSyncz);
+      if (parsed) views.syncz.push({ istiod, value: parsed.value, locator: createLocator(parsed.text) });
+    }
+    if (endpoints.has('adsz')) {
+      const parsed = await reader.parse(istiodPaths.debug(istiod, 'adsz'), parseAdsz);
+      if (parsed) views.adsz.push({ istiod, value: parsed.value, locator: createLocator(parsed.text) });
+    }
+    for (const ztunnel of inv.istiodConfigDumps.get(istiod) ?? []) {
+      const parsed = await reader.parse(istiodPaths.configDumpFor(istiod, ztunnel), parseIstiodConfigDump);
+      if (parsed) views.configDumps.set(ztunnel, { istiod, value: parsed.value, locator: createLocator(parsed.text) });
+    }
+  }
+  views.available = views.syncz.length > 0 || views.configDumps.size > 0;
+  return views;
+}
+
+function evidenceAt(file: string, locator: JsonLocator, pointer: string, excerpt: string): Evidence {
+  const line = locator.line(pointer);
+  return { file, pointer, ...(line ? { line } : {}), excerpt };
+}
+
+export interface XdsInputs {
+  ztunnels: readonly string[];
+  nodeOf: (ztunnel: string) => string;
+  namespaceOf: (ztunnel: string) => string;
+  dumps: ReadonlyMap<string, DumpInput>;
+  views: IstiodViews;
+}
+
+export function buildXdsFacts({ ztunnels, nodeOf, namespaceOf, dumps, views }: XdsInputs): XdsSyncFact[] {
+  // Index syncz and adsz entries by proxy id once, instead of scanning them per ztunnel.
+  const syncByProxy = new Map<string, { istiod: string; status: SyncStatus; locator: JsonLocator }>();
+  for (const s of views.syncz) for (const status of s.value.items) syncByProxy.set(status.proxy, { istiod: s.istiod, status, locator: s.locator });
+  const adsByProxy = new Map<string, string>();
+  for (const a of views.adsz) for (const client of a.value.items) adsByProxy.set(client.proxy, a.istiod);
+
+  return ztunnels.map((name) => {
+    const namespace = namespaceOf(name);
+    const proxy = `${name}.${namespace}`;
+    const node = dumps.get(name)?.node || nodeOf(name);
+    const sync = syncByProxy.get(proxy);
+    const istiodDump = views.configDumps.get(name);
+    const ownDump = dumps.get(name);
+    const evidence: Evidence[] = [];
+    const address = sync?.status.resources[ADDRESS_TYPE];
+    const authz = sync?.status.resources[AUTHORIZATION_TYPE];
+    const lastError = address?.lastError ?? authz?.lastError ?? '';
+    if (sync) {
+      evidence.push(evidenceAt(istiodPaths.debug(sync.istiod, 'syncz'), sync.locator, sync.status.pointer,
+        `proxy ${proxy}: Address sent ${address?.sent ?? '-'} acked ${address?.acked ?? '-'}; Authorization sent ${authz?.sent ?? '-'} acked ${authz?.acked ?? '-'}${lastError ? `; lastError ${lastError}` : ''}`));
+    }
+
+    const missing: string[] = [];
+    const mismatches: string[] = [];
+    if (istiodDump && ownDump) {
+      const own = new Map(ownDump.dump.workloads.map((w) => [`${w.namespace}/${w.name}`, w]));
+      for (const w of istiodDump.value.workloads) {
+        const key = `${w.namespace}/${w.name}`;
+        const mine = own.get(key);
+        if (!mine) missing.push(key);
+        else if (mine.protocol !== w.protocol) mismatches.push(`${key} (istiod ${w.protocol}, ztunnel ${mine.protocol})`);
+      }
+      if (missing.length > 0) {
+        const first = istiodDump.value.workloads.find((w) => `${w.namespace}/${w.name}` === missing[0]);
+        const file = istiodPaths.configDumpFor(istiodDump.istiod, name);
+        evidence.push(evidenceAt(file, istiodDump.locator, first?.pointer ?? '', `istiod sends ${missing[0]}, which ${ztunnelPaths.configDump(name)} does not list`));
+      }
+    }
+    return {
+      subject: { kind: 'Ztunnel', namespace, name, node },
+      evidence,
+      ztunnel: name,
+      node,
+      connected: sync !== undefined || adsByProxy.has(proxy),
+      istiod: sync?.istiod ?? adsByProxy.get(proxy) ?? istiodDump?.istiod ?? '',
+      addressSent: address?.sent ?? '',
+      addressAcked: address?.acked ?? '',
+      authorizationSent: authz?.sent ?? '',
+      authorizationAcked: authz?.acked ?? '',
+      lastError,
+      stale: Boolean(address?.stale || authz?.stale),
+      hasIstiodView: istiodDump !== undefined,
+      hasZtunnelDump: ownDump !== undefined,
+      missingWorkloads: missing.sort().slice(0, MAX_LISTED),
+      missingWorkloadCount: missing.length,
+      protocolMismatches: mismatches.sort().slice(0, MAX_LISTED),
+    };
+  });
+}
