@@ -22,7 +22,7 @@ export function lineOfPointer(text: string, pointer: string): number | undefined
 }
 
 export function createLocator(text: string, options: LocatorOptions = {}): JsonLocator {
-  const indexDepth = Math.max(1, options.indexDepth ?? 3);
+  const indexDepth = Math.max(1, options.indexDepth ?? 2);
   const offsets = new Map<string, number>();
   /** Container pointer -> absolute depth to which its subtree has been indexed. */
   const expanded = new Map<string, number>();

@@ -158,6 +158,7 @@ describe('parseConfigDump: 1.22 map shape and damage', () => {
     ['truncated', '{"workloads": [{"name": "a"', /invalid JSON at line 1 column 28: unexpected end of input/],
     ['not an object', '[1, 2]', /config dump is not a JSON object/],
     ['empty', '', /invalid JSON at line 1 column 1/],
+    ['hostilely nested', `{"workloads": ${'['.repeat(50_000)}`, /invalid JSON at line 1 column 526: nesting deeper than 512 levels/],
   ])('refuses a %s document with a BundleError naming the file', (_name, text, problem) => {
     let caught: unknown;
     try {

@@ -119,6 +119,20 @@ describe('istiod ambient views', () => {
     expect(view.warnings).toEqual(['/configs/3/workload/addresses/0: not an IP address']);
   });
 
+  it('drops wrongly typed fields with warnings instead of failing the view', () => {
+    const view = parseAmbientz(JSON.stringify({ workloads: [{ uid: 'u', name: 'w', addresses: 'x', nativeTunnel: 'yes' }, 7], services: {}, policies: [{ name: 'p', rules: 'all' }] }), 'f');
+    expect(view.workloads).toHaveLength(1);
+    expect(view.workloads[0]).toMatchObject({ addresses: [], nativeTunnel: false });
+    expect(view.warnings).toEqual([
+      '/workloads/0/addresses: expected an array, got a string',
+      '/workloads/0/nativeTunnel: expected a boolean, got a string',
+      '/workloads/1: expected an object',
+      '/services: expected an array, got an object',
+      '/policies/0/rules: expected an array, got a string',
+    ]);
+    expect(() => parseAmbientz('[]', 'istiod/i/debug/ambientz.json')).toThrow(new BundleError('istiod/i/debug/ambientz.json', 'expected a JSON object'));
+  });
+
   it('recognizes the not-connected 404 body', () => {
     expect(parseIstiodNotConnected('Proxy not connected to this Pilot instance. It may be connected to another instance.\n')).toBe(true);
     expect(parseIstiodNotConnected('{"configs": []}')).toBe(false);
