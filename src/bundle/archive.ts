@@ -131,7 +131,7 @@ export class ExtractionTarget {
       throw new BundleError(at, `${KIND_PROBLEMS[entry.kind]}; a bundle may hold only regular files and directories`);
     }
     if (segments.length === 0) {
-      if (entry.kind === 'directory') return; // "./" or "/" alone: the archive root itself
+      if (entry.kind === 'directory') return; // "./" alone: the archive root itself
       throw new BundleError(at, 'is a file without a name');
     }
     const path = this.bundlePath(segments, entry.kind, at);
