@@ -15,8 +15,12 @@ import { redactedK8sJson, redactedText } from './redact-payload.js';
 
 export const PORTS = { ztunnelAdmin: 15000, ztunnelStats: 15020, ztunnelReadiness: 15021, istiodMonitoring: 15014 } as const;
 
-/** Kubernetes limits log transfers with limitBytes from the start; this caps the stream we then cut to the tail. */
-const LOG_TRANSFER_FACTOR = 4;
+/**
+ * limitBytes counts from the start of the log, so it cannot select the tail; it is only a guard
+ * against a runaway stream. The kubelet serves the current log file only (10 MiB by default, see
+ * containerLogMaxSize), so real transfers stay far below it and TailSpool keeps the true tail.
+ */
+const LOG_TRANSFER_CAP_BYTES = 1024 ** 3;
 
 let spoolSeq = 0;
 
@@ -51,7 +55,7 @@ function logTask(path: string, pod: PodRef, container: string, previous: boolean
         previous,
         ...(ctx.sinceSeconds ? { sinceSeconds: ctx.sinceSeconds } : {}),
         maxBytes: ctx.maxLogBytes,
-        transferCapBytes: ctx.maxLogBytes * LOG_TRANSFER_FACTOR,
+        transferCapBytes: Math.max(LOG_TRANSFER_CAP_BYTES, ctx.maxLogBytes * 4),
         idleTimeoutMs: ctx.timeoutMs,
         redact: ctx.redact,
         spoolPath,
