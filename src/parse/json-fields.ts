@@ -54,7 +54,6 @@ export function str(ctx: FieldContext, obj: JsonObject, keys: Keys, pointer: str
   const found = lookup(obj, list(keys));
   if (!found) return undefined;
   if (typeof found.value === 'string') return found.value;
-  if (typeof found.value === 'number' || typeof found.value === 'boolean') return String(found.value);
   warn(ctx, childPointer(pointer, found.key), `expected a string, got ${typeName(found.value)}`);
   return undefined;
 }

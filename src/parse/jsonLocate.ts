@@ -26,13 +26,17 @@ export function createLocator(text: string, options: LocatorOptions = {}): JsonL
   const offsets = new Map<string, number>();
   /** Container pointer -> absolute depth to which its subtree has been indexed. */
   const expanded = new Map<string, number>();
-  let newlines: number[] | undefined;
+  let newlines: Uint32Array | undefined;
   let scannedRoot = false;
 
   const lineAt = (offset: number): number => {
     if (!newlines) {
-      newlines = [];
-      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) newlines.push(i);
+      // Two passes into a typed array: 4 bytes per line, even for a file of millions of lines.
+      let count = 0;
+      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) count++;
+      newlines = new Uint32Array(count);
+      let n = 0;
+      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) newlines[n++] = i;
     }
     let lo = 0;
     let hi = newlines.length;

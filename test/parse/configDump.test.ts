@@ -138,10 +138,11 @@ describe('parseConfigDump: 1.22 map shape and damage', () => {
     const doc = { workloads: [{ name: 'a', namespace: 'ns', workloadIps: 'not-a-list', protocol: 7, nativeTunnel: 'yes' }, 'junk'], certificates: [{ identity: 'x', state: 'Available', certChain: [{ serialNumber: 'zz', pem: '%%%' }] }] };
     const dump = parseConfigDump(JSON.stringify(doc), FILE);
     expect(dump.workloads).toHaveLength(1);
-    expect(dump.workloads[0]).toMatchObject({ workloadIps: [], nativeTunnel: false, protocol: '7' });
+    expect(dump.workloads[0]).toMatchObject({ workloadIps: [], nativeTunnel: false, protocol: 'TCP' });
     expect(dump.warnings).toEqual(expect.arrayContaining([
       '/workloads/0/workloadIps: expected an array, got a string',
       '/workloads/0/nativeTunnel: expected a boolean, got a string',
+      '/workloads/0/protocol: expected a string, got a number',
       '/workloads/1: expected an object, got a string',
       '/certificates/0/certChain/0/serialNumber: serial number is not a decimal integer',
     ]));
