@@ -116,6 +116,17 @@ describe.skipIf(!present)('istioctl dump.json fixture (skipped: ../shared not pr
     expect(productpage.connections!.inbound[0]).not.toHaveProperty('originalDst');
   });
 
+  it('gives the same workload states as connectionsdump.json (istioctl connections -o json)', () => {
+    type Conn = { src: string; originalDst?: string | null; actualDst: string; protocol: string };
+    type State = { state: string; info: { name: string; namespace: string; serviceAccount: string }; connections: { inbound: Conn[]; outbound: Conn[] } };
+    const conn = (c: Conn) => [c.src, c.originalDst ?? '', c.actualDst, c.protocol];
+    const theirs = (JSON.parse(read('connectionsdump.json')) as State[]).map((s) => [s.info.name, s.info.namespace, s.info.serviceAccount, s.state, s.connections.inbound.map(conn), s.connections.outbound.map(conn)]);
+    const ours = [...dump.workloadState]
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map((s) => [s.name, s.namespace, s.serviceAccount, s.state, s.connections!.inbound.map(conn), s.connections!.outbound.map(conn)]);
+    expect(ours).toEqual(theirs);
+  });
+
   it('reads ≤1.23 endpoints keyed uid:network/ip', () => {
     const waypoint = dump.services.find((s) => s.name === 'namespace-istio-waypoint')!;
     expect(waypoint.vipAddresses).toEqual(['10.96.65.117']);
