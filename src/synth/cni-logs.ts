@@ -11,7 +11,7 @@ export function cniLog(model: ClusterModel, node: NodeModel): string {
   const rng = model.rng.fork(`cni/${node.name}`);
   const lines: [number, string][] = [];
   const at = (ms: number, text: string) => lines.push([ms * 1000 + rng.int(0, 999), text]);
-  const start = toMillis(node.cni.startedAt);
+  const start = toMillis(node.cni.startedAt) + rng.int(0, 999);
   const v = model.spec.istioVersion;
   at(start, `info\tcni\tinstall-cni version: ${v}`);
   at(start + 4, 'info\tcni\tambient enabled: true');

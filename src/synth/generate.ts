@@ -17,7 +17,7 @@ import { buildTraffic } from './traffic.js';
 import { BundleWriter } from './writer.js';
 import { sharedZtunnelState, ztunnelConfigDump } from './ztunnel-config.js';
 import { accessLinesByNode, ztunnelLogs } from './ztunnel-logs.js';
-import { ztunnelMetrics } from './ztunnel-metrics.js';
+import { trafficByNode, ztunnelMetrics } from './ztunnel-metrics.js';
 
 export interface GenerateResult {
   manifest: Manifest;
@@ -28,6 +28,7 @@ export async function generateBundle(spec: ClusterSpec, outDir: string): Promise
   const model = buildModel(spec);
   const traffic = buildTraffic(model);
   const access = accessLinesByNode(traffic);
+  const nodeTraffic = trafficByNode(traffic);
   const shared = sharedZtunnelState(model, rootCert(model));
   const writer = new BundleWriter(outDir, spec.collectedAt, model.rng.fork('collect-timing'));
 
@@ -47,7 +48,7 @@ export async function generateBundle(spec: ClusterSpec, outDir: string): Promise
     } else {
       await writer.write(ztunnelPaths.configDump(pod), `GET ${ref} :15000/config_dump`, ztunnelConfigDump(model, node, shared));
     }
-    await writer.write(ztunnelPaths.metrics(pod), `GET ${ref} :15020/metrics`, ztunnelMetrics(model, node, traffic));
+    await writer.write(ztunnelPaths.metrics(pod), `GET ${ref} :15020/metrics`, ztunnelMetrics(model, node, nodeTraffic.get(node.name) ?? []));
     const ready = node.ztunnel.ready ? '200\nready\n' : '500\nnot ready, pending: state manager\n';
     await writer.write(ztunnelPaths.ready(pod), `GET ${ref} :15021/healthz/ready`, ready);
     const logs = ztunnelLogs(model, node, access.get(node.name) ?? [], shared.gitRevision);

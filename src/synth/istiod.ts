@@ -20,7 +20,7 @@ const ipText = (ip: string) => Buffer.from(ip).toString('base64');
 function protoWorkload(model: ClusterModel, p: PodModel, encodeIp: (ip: string) => string): Record<string, unknown> {
   const services: Record<string, unknown> = {};
   for (const key of p.services) {
-    const svc = model.services.find((s) => `${s.namespace}/${s.hostname}` === key);
+    const svc = model.serviceByKey.get(key);
     services[key] = { ports: (svc?.ports ?? []).map((x) => ({ servicePort: x.port, targetPort: x.targetPort })) };
   }
   const policies = policiesFor(model, p);
@@ -180,7 +180,7 @@ export function discoveryLog(model: ClusterModel): string {
   const rng = model.rng.fork('discovery-log');
   const lines: [number, string][] = [];
   const at = (ms: number, level: string, scope: string, msg: string) => lines.push([ms * 1000 + rng.int(0, 999), `${level}\t${scope}\t${msg}`]);
-  const start = toMillis(model.istiod.startedAt);
+  const start = toMillis(model.istiod.startedAt) + rng.int(0, 999);
   at(start, 'info', 'FLAG', '--domain="cluster.local"');
   at(start + 2, 'info', 'klog', 'Config not found: /var/run/secrets/remote/config');
   at(start + 310, 'info', 'ads', 'All caches have been synced up in 301.223ms, marking server ready');
@@ -193,7 +193,7 @@ export function discoveryLog(model: ClusterModel): string {
     at(t + 4, 'info', 'ads', `WADS: PUSH request for node:${c.node.ztunnel.name}.${ISTIO_NS} resources:${model.spec.faults.denyPolicy ? 1 : 0} size:0B`);
     if (nack?.node === c.node.name) {
       const missing = [...missingWorkloads(model, c.node)].map(workloadUid);
-      at(toMillis(model.spec.collectedAt) - 240_000, 'warn', 'ads', `ADS:WDS: ACK ERROR ${c.id} ${CLUSTER_ID}: rejected workloads [${missing.join(', ')}]`);
+      at(toMillis(model.spec.collectedAt) - 240_000 + rng.int(0, 999), 'warn', 'ads', `ADS:WDS: ACK ERROR ${c.id} ${CLUSTER_ID}: rejected workloads [${missing.join(', ')}]`);
     }
   }
   return lines.sort((a, b) => a[0] - b[0]).map(([us, text]) => `${microTimestamp(us)}\t${text}\n`).join('');

@@ -83,6 +83,12 @@ export interface ClusterModel {
   services: ServiceModel[];
   /** Pods that ztunnel lists as workloads (everything not on the host network). */
   workloads: PodModel[];
+  /** Services by `namespace/name`. */
+  serviceByName: Map<string, ServiceModel>;
+  /** Services by `namespace/hostname`, the key ztunnel uses in a workload's `services`. */
+  serviceByKey: Map<string, ServiceModel>;
+  /** Application pods of each Deployment, in replica order. */
+  deploymentPods: Map<string, PodModel[]>;
   /** Resolves a fault's PodRef to its pod. */
   pod(ref: PodRef): PodModel;
 }
@@ -202,12 +208,21 @@ export function buildModel(spec: ClusterSpec): ClusterModel {
 
   const vips = rng.fork('vips');
   const usedVips = new Set<string>(['10.96.0.1', '10.96.0.10']);
+  // Index selectable pods once: a 1,000-node spec has thousands of services and pods.
+  const bySelector = new Map<string, PodModel[]>();
+  for (const p of pods) {
+    if (p.owner.kind !== 'ReplicaSet' || !p.labels.app) continue;
+    const key = `${p.namespace}/${p.labels.app}`;
+    const list = bySelector.get(key) ?? [];
+    list.push(p);
+    bySelector.set(key, list);
+  }
   const services: ServiceModel[] = spec.services.map((s) => {
     let vip = s.name === 'kube-dns' ? '10.96.0.10' : '';
     while (!vip || (usedVips.has(vip) && s.name !== 'kube-dns')) vip = `10.96.${vips.int(0, 255)}.${vips.int(1, 254)}`;
     usedVips.add(vip);
     const hostname = `${s.name}.${s.namespace}.svc.${TRUST_DOMAIN}`;
-    const endpoints = pods.filter((p) => p.namespace === s.namespace && p.labels.app === s.app && p.owner.kind === 'ReplicaSet');
+    const endpoints = bySelector.get(`${s.namespace}/${s.app}`) ?? [];
     for (const p of endpoints) p.services.push(`${s.namespace}/${hostname}`);
     return {
       name: s.name, namespace: s.namespace, hostname, uid: uids.uuid(), vip, ports: s.ports, selector: { app: s.app }, endpoints,
@@ -218,6 +233,9 @@ export function buildModel(spec: ClusterSpec): ClusterModel {
   const model: ClusterModel = {
     spec, rng, clusterCreatedAt, istioInstalledAt, nodes, nodeByName, pods, podsByNode, istiod, services,
     workloads: pods.filter((p) => !p.hostNetwork),
+    serviceByName: new Map(services.map((s) => [`${s.namespace}/${s.name}`, s])),
+    serviceByKey: new Map(services.map((s) => [`${s.namespace}/${s.hostname}`, s])),
+    deploymentPods: byDeployment,
     pod(ref: PodRef): PodModel {
       const p = byDeployment.get(ref.deployment)?.[ref.replica ?? 0];
       if (!p) throw new Error(`fault refers to unknown pod ${ref.deployment}[${ref.replica ?? 0}]`);

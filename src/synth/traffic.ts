@@ -37,10 +37,9 @@ export function buildTraffic(model: ClusterModel): Connection[] {
   if (faults.ztunnelOomKilled) notServing.add(faults.ztunnelOomKilled.node);
   const pending = faults.proxyPending ? model.pod(faults.proxyPending) : undefined;
   const refusedBy = faults.connectionRefused ? model.pod(faults.connectionRefused.refusedBy) : undefined;
-  const podsOf = (deployment: string): PodModel[] =>
-    model.pods.filter((p) => p.owner.deployment === deployment && p.namespace !== 'istio-system');
+  const podsOf = (deployment: string): PodModel[] => model.deploymentPods.get(deployment) ?? [];
   const serviceOf = (name: string, namespace: string): ServiceModel => {
-    const s = model.services.find((x) => x.name === name && x.namespace === namespace);
+    const s = model.serviceByName.get(`${namespace}/${name}`);
     if (!s) throw new Error(`flow refers to unknown service ${namespace}/${name}`);
     return s;
   };

@@ -20,7 +20,7 @@ export function workloadUid(p: PodModel): string {
 export function policiesFor(model: ClusterModel, p: PodModel): string[] {
   const deny = model.spec.faults.denyPolicy;
   if (!deny) return [];
-  const target = model.services.find((s) => s.name === deny.to);
+  const target = model.serviceByName.get(`${p.namespace}/${deny.to}`);
   return target?.endpoints.includes(p) ? [`${target.namespace}/${deny.name}`] : [];
 }
 

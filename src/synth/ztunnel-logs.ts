@@ -128,8 +128,8 @@ function podLines(model: ClusterModel, node: NodeModel, afterMs: number, healthy
 
 function faultLines(model: ClusterModel, node: NodeModel): Line[] {
   const { faults, collectedAt } = model.spec;
-  const end = toMillis(collectedAt);
   const rng = model.rng.fork(`faults/${node.name}`);
+  const end = toMillis(collectedAt) - rng.int(0, 999);
   const lines: Line[] = [];
   if (faults.certificateFailures?.node === node.name) {
     const id = spiffe('default', faults.certificateFailures.unavailableServiceAccount);
@@ -173,7 +173,7 @@ export function ztunnelLogs(model: ClusterModel, node: NodeModel, access: Line[]
   const previous = [
     ...startupLines(model, node, prevStart, gitRevision),
     ...podLines(model, node, prevStart, true),
-    [(prevEnd - 4_000) * 1000 + 12, 'warn\tinpod::workloadmanager\tfailed to connect to the Istio CNI node agent over "/var/run/ztunnel/ztunnel.sock", is the node agent healthy? details: Connection reset by peer (os error 104). retrying in 400ms\t'] as Line,
+    [(prevEnd - 4_000) * 1000 + 412_087, 'warn\tinpod::workloadmanager\tfailed to connect to the Istio CNI node agent over "/var/run/ztunnel/ztunnel.sock", is the node agent healthy? details: Connection reset by peer (os error 104). retrying in 400ms\t'] as Line,
   ];
   return { current: render(current), previous: render(previous) };
 }

@@ -44,6 +44,21 @@ function trafficLabels(reporter: 'source' | 'destination', c: Connection): strin
   return pairs.map(([k, v]) => `${k}="${v}"`).join(',');
 }
 
+/** Connections each node's ztunnel saw (as client or server side), indexed once for all nodes. */
+export function trafficByNode(traffic: Connection[]): Map<string, Connection[]> {
+  const byNode = new Map<string, Connection[]>();
+  const add = (node: string, c: Connection) => {
+    const list = byNode.get(node) ?? [];
+    list.push(c);
+    byNode.set(node, list);
+  };
+  for (const c of traffic) {
+    add(c.src.node, c);
+    if (c.dst.node !== c.src.node) add(c.dst.node, c);
+  }
+  return byNode;
+}
+
 function tcpSeries(node: NodeModel, traffic: Connection[]): Map<string, TcpCounters> {
   const series = new Map<string, TcpCounters>();
   const add = (labels: string, sent: number, received: number) => {
@@ -63,6 +78,7 @@ function tcpSeries(node: NodeModel, traffic: Connection[]): Map<string, TcpCount
   return series;
 }
 
+/** `traffic`: the connections of this node (see trafficByNode); others are ignored anyway. */
 export function ztunnelMetrics(model: ClusterModel, node: NodeModel, traffic: Connection[]): string {
   const rng = model.rng.fork(`metrics/${node.name}`);
   const local = (model.podsByNode.get(node.name) ?? []).filter((p) => p.captured);
