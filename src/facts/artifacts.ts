@@ -60,7 +60,9 @@ export function buildArtifactFacts({ inv, manifest, manifestLines, ztunnelPods, 
     facts.push(fact({ path: a.path, target: a.target, status: a.status, error: a.error ?? '', httpStatus: a.httpStatus ?? 0 }, evidence.map(dropUndefined)));
   });
   for (const path of expectedPaths(inv, ztunnelPods)) {
-    if (inv.files.has(path) || recorded.has(path)) continue;
+    // A failed attempt is reported from the manifest above; one recorded as ok but absent was lost.
+    const attempt = recorded.get(path);
+    if (inv.files.has(path) || (attempt && attempt.status !== 'ok')) continue;
     facts.push(fact({ path, target: '', status: 'missing', error: '', httpStatus: 0 }, []));
   }
   for (const u of unreadable) {
