@@ -5,7 +5,7 @@
  * Parsing and the overwrite guard live in runSynthCli so tests can call it; this file's bottom
  * lines only run it when executed directly, and report errors as one line with an exit code.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,6 +63,7 @@ export function specFromArgs(args: string[]): { spec: ClusterSpec; out: string; 
 
 export async function runSynthCli(args: string[]): Promise<GenerateResult & { out: string }> {
   const { spec, out, force } = specFromArgs(args);
+  if (existsSync(out) && !statSync(out).isDirectory()) throw new UsageError(`${out}: exists and is not a directory`);
   if (existsSync(out) && (await readdir(out)).length > 0) {
     if (!force) throw new UsageError(`${out}: directory is not empty (use --force to replace its contents)`);
     await rm(out, { recursive: true, force: true });

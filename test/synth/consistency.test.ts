@@ -109,6 +109,24 @@ describe('healthy fixture consistency', () => {
     expect(outbound).toBe(healthyPreset().flows.reduce((n, f) => n + f.connections, 0));
   });
 
+  it('writes config_dump keys sorted at every level and Kubernetes lists as kubectl prints them', () => {
+    const unsorted: string[] = [];
+    const walk = (v: unknown, at: string) => {
+      if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${at}/${i}`));
+      else if (v && typeof v === 'object') {
+        const keys = Object.keys(v);
+        if (keys.join('\n') !== [...keys].sort().join('\n')) unsorted.push(at);
+        for (const k of keys) walk((v as Record<string, unknown>)[k], `${at}/${k}`);
+      }
+    };
+    for (const z of zts) walk(b.json(ztunnel.configDump(z.name)), z.name);
+    walk(b.json(cluster.pods), 'pods');
+    expect(unsorted).toEqual([]);
+    const podsText = b.text(cluster.pods);
+    expect(podsText.startsWith('{\n    "apiVersion": "v1",\n    "items": [')).toBe(true);
+    expect(b.json(cluster.pods).kind).toBe('PodList');
+  });
+
   it('round-robins productpage -> reviews across v1, v2 and v3', () => {
     const lines = zts.flatMap((z) => parseLog(b.text(ztunnel.log(z.name))))
       .filter((l) => l.fields.direction === 'outbound' && l.fields['dst.service'] === 'reviews.default.svc.cluster.local' && l.fields['src.workload']!.startsWith('productpage-'));

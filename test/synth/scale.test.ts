@@ -91,6 +91,13 @@ describe('synth CLI', () => {
     expect(r.files).toBe(listFiles(out).length);
   });
 
+  it('refuses an --out that is a file', async () => {
+    const file = join(tmp, 'a-file');
+    writeFileSync(file, 'x');
+    await expect(runSynthCli(['--preset', 'healthy', '--out', file, '--force'])).rejects.toThrow(/exists and is not a directory/);
+    expect(readFileSync(file, 'utf8')).toBe('x');
+  });
+
   it.each([
     [['--preset', 'healthy'], /--out is required/],
     [['--preset', 'weird', '--out', 'x'], /--preset: expected healthy or broken, got "weird"/],
