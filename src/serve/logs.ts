@@ -89,8 +89,54 @@ async function write(res: ServerResponse, data: Buffer): Promise<void> {
   }
 }
 
+/** Lines are small; gathering them into ~64 KiB writes keeps chunked encoding overhead low. */
+const BATCH_BYTES = 64 * 1024;
+
 /** Streams the selected part of a log file as the response body (200, text/plain, chunked). */
-export async function streamLog({ bundle, file, query, clock, res, afterWrite }: StreamLogOptions): Promise<void> {
+export async function streamLog(options: StreamLogOptions): Promise<void> {
+  // Without a time filter or prefixes no line needs to be looked at: stream the bytes as they are.
+  if (options.query.sinceMs === undefined && !options.query.timestamps) return streamRaw(options);
+  return streamLines(options);
+}
+
+/** Lines as the kubelet counts them: newline-terminated, plus a last unterminated one. */
+async function countLines(bundle: BundleSource, file: string): Promise<number> {
+  let lines = 0;
+  let last = 0x0a;
+  for await (const chunk of bundle.openStream(file) as AsyncIterable<Buffer>) {
+    for (let i = chunk.indexOf(0x0a); i !== -1; i = chunk.indexOf(0x0a, i + 1)) lines++;
+    if (chunk.length > 0) last = chunk[chunk.length - 1]!;
+  }
+  return last === 0x0a ? lines : lines + 1;
+}
+
+async function streamRaw({ bundle, file, query, res, afterWrite }: StreamLogOptions): Promise<void> {
+  let skip = query.tailLines === undefined ? 0 : Math.max(0, (await countLines(bundle, file)) - query.tailLines);
+  res.writeHead(200, { 'Content-Type': 'text/plain' });
+  const limit = query.limitBytes ?? Number.POSITIVE_INFINITY;
+  let written = 0;
+  for await (let chunk of bundle.openStream(file) as AsyncIterable<Buffer>) {
+    let cut = -1;
+    while (skip > 0) {
+      cut = chunk.indexOf(0x0a, cut + 1);
+      if (cut === -1) break;
+      skip--;
+    }
+    if (skip > 0) continue;
+    chunk = chunk.subarray(cut + 1, cut + 1 + Math.max(0, limit - written));
+    // With a fault hook, send only part of the first chunk so the reset lands mid-stream.
+    if (afterWrite) chunk = chunk.subarray(0, Math.max(1, chunk.length >> 1));
+    if (res.destroyed) return;
+    if (chunk.length === 0) continue;
+    await write(res, chunk);
+    written += chunk.length;
+    if (afterWrite && (await afterWrite(written))) return;
+    if (written >= limit) break;
+  }
+  if (!res.destroyed) res.end();
+}
+
+async function streamLines({ bundle, file, query, clock, res, afterWrite }: StreamLogOptions): Promise<void> {
   let skip = 0;
   if (query.tailLines !== undefined) {
     let total = 0;
@@ -99,6 +145,16 @@ export async function streamLog({ bundle, file, query, clock, res, afterWrite }:
   }
   res.writeHead(200, { 'Content-Type': 'text/plain' });
   let written = 0;
+  let batch: Buffer[] = [];
+  let batchBytes = 0;
+  const flush = async (): Promise<boolean> => {
+    if (batchBytes === 0) return false;
+    await write(res, batch.length === 1 ? batch[0]! : Buffer.concat(batch));
+    written += batchBytes;
+    batch = [];
+    batchBytes = 0;
+    return afterWrite !== undefined && (await afterWrite(written));
+  };
   const limit = query.limitBytes ?? Number.POSITIVE_INFINITY;
   for await (const { line, token } of selectedLines(bundle, file, query.sinceMs)) {
     if (skip > 0) {
@@ -106,12 +162,24 @@ export async function streamLog({ bundle, file, query, clock, res, afterWrite }:
       continue;
     }
     if (res.destroyed) return;
-    let out = query.timestamps ? Buffer.concat([Buffer.from(`${token ?? clock.toISOString()} `), line]) : line;
-    if (written + out.length > limit) out = out.subarray(0, limit - written);
-    await write(res, out);
-    written += out.length;
-    if (afterWrite && (await afterWrite(written))) return;
-    if (written >= limit) break;
+    if (query.timestamps) {
+      const prefix = Buffer.from(`${token ?? clock.toISOString()} `);
+      batch.push(prefix);
+      batchBytes += prefix.length;
+    }
+    batch.push(line);
+    batchBytes += line.length;
+    const room = limit - written;
+    if (batchBytes >= room) {
+      const all = Buffer.concat(batch).subarray(0, room);
+      batch = [all];
+      batchBytes = all.length;
+      await flush();
+      break;
+    }
+    // With a fault hook, write line by line so a reset lands after the first line, mid-stream.
+    if ((batchBytes >= BATCH_BYTES || afterWrite) && (await flush())) return;
   }
+  if (await flush()) return;
   if (!res.destroyed) res.end();
 }

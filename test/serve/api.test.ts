@@ -150,6 +150,20 @@ describe('logs and proxy', () => {
     expect((await get(`${base}?container=discovery`)).body.message).toBe('container discovery is not valid for pod ztunnel-aaaaa');
   });
 
+  it('counts lines the same whether or not a time filter makes it read line by line', async () => {
+    const files = standardFiles();
+    const log = Array.from({ length: 300 }, (_, i) => (i % 7 === 3 ? `  continuation ${i}` : `2026-11-25T08:${String(i % 60).padStart(2, '0')}:00.000000Z\tinfo\tx\tline ${i}`));
+    files['ztunnel/ztunnel-aaaaa/ztunnel.log'] = log.join('\n'); // no final newline
+    const get = await serve(files);
+    const base = `/api/v1/namespaces/${NS}/pods/ztunnel-aaaaa/log?container=istio-proxy`;
+    for (const tail of [0, 1, 5, 299, 300, 1000]) {
+      const raw = await get(`${base}&tailLines=${tail}`);
+      const filtered = await get(`${base}&tailLines=${tail}&sinceTime=2000-01-01T00:00:00Z`);
+      expect(raw.text).toBe(filtered.text);
+      expect(raw.text).toBe(log.slice(log.length - Math.min(tail, log.length)).join('\n'));
+    }
+  });
+
   it('defaults to the only recorded container and prefixes timestamps when asked', async () => {
     const get = await serve();
     const res = await get(`/api/v1/namespaces/${NS}/pods/istiod-7d9f8-xk2lp/log?timestamps=true`);

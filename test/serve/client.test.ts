@@ -81,6 +81,14 @@ describe('logs', () => {
     expect(text).toBe(ZTUNNEL_LOG_LINES.slice(-2).join('\n') + '\n');
   });
 
+  it('applies sinceSeconds before tailLines, as the kubelet does', async () => {
+    // Since 09:00: three lines (09:10, 09:20, 09:29:30); the tail of 2 keeps the last two of those.
+    const text = await core.readNamespacedPodLog({ namespace: NS, name: 'ztunnel-aaaaa', container: 'istio-proxy', sinceSeconds: 30 * 60, tailLines: 2 });
+    expect(text).toBe(ZTUNNEL_LOG_LINES.slice(-2).join('\n') + '\n');
+    const all = await core.readNamespacedPodLog({ namespace: NS, name: 'ztunnel-aaaaa', container: 'istio-proxy', sinceSeconds: 30 * 60, tailLines: 10 });
+    expect(all).toBe(ZTUNNEL_LOG_LINES.slice(-3).join('\n') + '\n');
+  });
+
   it('keeps continuation lines with the entry they belong to', async () => {
     const text = await core.readNamespacedPodLog({ namespace: NS, name: 'ztunnel-aaaaa', container: 'istio-proxy', tailLines: 6 });
     expect(text.split('\n').slice(0, 2)).toEqual(['  proxy: true', '  dnsProxy: true']);

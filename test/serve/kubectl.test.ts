@@ -25,7 +25,8 @@ function findOnPath(name: string): string | undefined {
 const kubectl = findOnPath('kubectl');
 const required = process.env.REQUIRE_KUBECTL === '1';
 
-describe.skipIf(kubectl !== undefined || !required)('kubectl is required (REQUIRE_KUBECTL=1)', () => {
+const requiredName = kubectl || !required ? 'kubectl is required (skipped: kubectl found, or REQUIRE_KUBECTL is not 1)' : 'kubectl is required (REQUIRE_KUBECTL=1)';
+describe.skipIf(kubectl !== undefined || !required)(requiredName, () => {
   it('finds kubectl on PATH', () => {
     expect(kubectl, 'REQUIRE_KUBECTL=1 but no kubectl on PATH').toBeDefined();
   });
