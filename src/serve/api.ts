@@ -10,12 +10,11 @@ import type { BundleSource } from '../bundle/source.js';
 import { coreVersions, fallbackVersion, group, groupList, resourceList } from './discovery.js';
 import { serveEndpoint } from './endpoints.js';
 import { LogQueryError, parseLogQuery, streamLog } from './logs.js';
-import type { Recordings } from './recordings.js';
-import { type KubeObject, ResourceStore, type ResourceType } from './resources.js';
+import { type Recordings, ZTUNNEL_PORTS } from './recordings.js';
+import { type KubeObject, ResourceStore, type ResourceType, readJson } from './resources.js';
 import type { Route } from './routes.js';
 import { SelectorError, matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from './selectors.js';
 import { METHOD_NOT_ALLOWED, PATH_NOT_FOUND, notFound, sendJson, sendStatus, statusObject } from './status.js';
-import { ZTUNNEL_PORTS } from './recordings.js';
 
 export interface ReplayContext {
   bundle: BundleSource;
@@ -51,7 +50,7 @@ export async function handleApi(ctx: ReplayContext, request: ApiRequest): Promis
 async function dispatch(ctx: ReplayContext, { res, url, resetMidStream }: ApiRequest, route: Route): Promise<void> {
   switch (route.kind) {
     case 'version':
-      return sendJson(res, 200, ctx.bundle.has(cluster.version) ? JSON.parse(await ctx.bundle.readText(cluster.version, { maxBytes: 1024 * 1024 })) : fallbackVersion());
+      return sendJson(res, 200, ctx.bundle.has(cluster.version) ? await readJson(ctx.bundle, cluster.version) : fallbackVersion());
     case 'core-versions':
       return sendJson(res, 200, coreVersions());
     case 'groups':

@@ -88,7 +88,8 @@ function listItems(file: string, parsed: unknown): { items: KubeObject[]; resour
   };
 }
 
-async function readJson(bundle: BundleSource, file: string): Promise<unknown> {
+/** A bundle file parsed as JSON; a BundleError naming the file when it is not. */
+export async function readJson(bundle: BundleSource, file: string): Promise<unknown> {
   const text = await bundle.readText(file, { maxBytes: MAX_LIST_BYTES });
   try {
     return JSON.parse(text);

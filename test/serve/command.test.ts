@@ -8,6 +8,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import * as tar from 'tar';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runServe } from '../../src/commands/serve.js';
@@ -50,6 +51,21 @@ describe('runServe', () => {
     abort.abort();
     expect(await done).toBe(0);
     await expect(kc.makeApiClient(CoreV1Api).listNamespacedPod({ namespace: NS })).rejects.toThrow();
+  });
+
+  it('serves a .tar.gz bundle, streaming logs out of the extracted archive', async () => {
+    const archive = join(work, 'bundle.tar.gz');
+    await tar.c({ gzip: true, file: archive, cwd: fixture.dir, prefix: 'ztunnel-bundle-2026-11-25T09-30-00Z' }, ['.']);
+    const kubeconfigOut = join(work, 'k');
+    const abort = new AbortController();
+    const done = runServe({ bundle: archive, kubeconfigOut, signal: abort.signal, stdout: new PassThrough() });
+    await waitFor(kubeconfigOut);
+    const kc = new KubeConfig();
+    kc.loadFromString(await readFile(kubeconfigOut, 'utf8'));
+    const log = await kc.makeApiClient(CoreV1Api).readNamespacedPodLog({ namespace: NS, name: 'ztunnel-aaaaa', container: 'istio-proxy' });
+    expect(log).toBe(await readFile(join(fixture.dir, 'ztunnel/ztunnel-aaaaa/ztunnel.log'), 'utf8'));
+    abort.abort();
+    expect(await done).toBe(0);
   });
 
   it('serves with the faults from a JSON file', async () => {
