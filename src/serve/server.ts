@@ -16,7 +16,7 @@ import { replayKubeconfig } from './kubeconfig.js';
 import { Recordings } from './recordings.js';
 import { ResourceStore } from './resources.js';
 import { type Route, route, routeTarget } from './routes.js';
-import { type StatusObject, notFound, statusObject } from './status.js';
+import { PATH_NOT_FOUND, type StatusObject, notFound, sendStatus, statusObject } from './status.js';
 import { sendPreambles, sendTunnelError, tunnelSocket } from './tunnel.js';
 
 export interface ReplayServerOptions {
@@ -84,13 +84,14 @@ export async function startReplayServer(options: ReplayServerOptions): Promise<R
         return res.end(`injected fault: HTTP ${fault.status}\n`);
       }
       await serveEndpoint(bundle, ctx.recordings, { ...tunnel, url }, res);
-    })();
+    })().catch(() => res.destroy());
   });
   inner.requestTimeout = 0;
 
   const server: Server = createServer((req, res) => {
     stats.requests++;
-    void handleRest(req, res);
+    // A request we cannot even parse (e.g. a path that is not a URL) just loses its connection.
+    handleRest(req, res).catch(() => res.destroy());
   });
   // Every connection, kept or upgraded, so close() can end hung requests and open tunnels.
   server.on('connection', (socket: Duplex) => {
@@ -99,7 +100,8 @@ export async function startReplayServer(options: ReplayServerOptions): Promise<R
   });
 
   async function handleRest(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://replay.invalid');
+    const url = parseRequestUrl(req.url);
+    if (!url) return sendStatus(res, statusObject(404, PATH_NOT_FOUND));
     const r = route(url.pathname, ctx.store);
     const fault = await applyFault({ path: url.pathname, ...routeTarget(r) });
     if (fault?.hang) return;
@@ -118,13 +120,14 @@ export async function startReplayServer(options: ReplayServerOptions): Promise<R
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     stats.requests++;
     socket.on('error', () => socket.destroy());
-    void handleUpgrade(req, socket, head);
+    handleUpgrade(req, socket, head).catch(() => socket.destroy());
   });
 
   async function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://replay.invalid');
+    const url = parseRequestUrl(req.url);
+    if (!url) return rejectUpgrade(socket, statusObject(404, PATH_NOT_FOUND));
     const r: Route | undefined = route(url.pathname, ctx.store);
-    if (r?.kind !== 'portforward') return rejectUpgrade(socket, statusObject(404, 'the server could not find the requested resource'));
+    if (r?.kind !== 'portforward') return rejectUpgrade(socket, statusObject(404, PATH_NOT_FOUND));
     const portText = url.searchParams.getAll('ports');
     const port = Number(portText[0]);
     const fault = await applyFault({ path: url.pathname, pod: r.pod, ...(Number.isInteger(port) ? { port } : {}) });
@@ -182,6 +185,15 @@ export async function startReplayServer(options: ReplayServerOptions): Promise<R
       return closing;
     },
   };
+}
+
+/** The request target as a URL; undefined for targets that are not one (e.g. "//"). */
+function parseRequestUrl(target: string | undefined): URL | undefined {
+  try {
+    return new URL(target ?? '/', 'http://replay.invalid');
+  } catch {
+    return undefined;
+  }
 }
 
 function sendFaultStatus(res: ServerResponse, code: number): void {

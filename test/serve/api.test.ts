@@ -101,6 +101,20 @@ describe('objects and errors', () => {
     expect((await get('/apis/example.com/v1/widgets')).body).toMatchObject({ code: 404, reason: 'NotFound', message: 'the server could not find the requested resource' });
   });
 
+  it('answers a request target that is not a URL with 404 instead of failing', async () => {
+    const get = await serve();
+    const { connect } = await import('node:net');
+    const answer = await new Promise<string>((resolve, reject) => {
+      const sock = connect(Number(new URL(server!.url).port), '127.0.0.1', () => sock.end('GET // HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'));
+      let text = '';
+      sock.on('data', (c: Buffer) => (text += c.toString()));
+      sock.on('end', () => resolve(text));
+      sock.on('error', reject);
+    });
+    expect(answer.split('\r\n')[0]).toBe('HTTP/1.1 404 Not Found');
+    expect((await get('/version')).status).toBe(200);
+  });
+
   it('answers a malformed selector with 400 BadRequest', async () => {
     const get = await serve();
     const res = await get('/api/v1/pods?labelSelector=app%20in%20(x');
