@@ -63,7 +63,7 @@ export async function startReplayServer(options: ReplayServerOptions): Promise<R
   const rawSockets = new Set<Duplex>();
   const tunnels = new WeakMap<object, TunnelContext>();
 
-  /** Applies latency and a matching fault; returns the fault still to act on, or 'handled'. */
+  /** Waits the global latency plus a matching fault's, and returns that fault (if any) for the caller to act on. */
   async function applyFault(target: Parameters<FaultSet['take']>[0]): Promise<Fault | undefined> {
     const fault = faults.take(target);
     await sleep(latencyMs + (fault?.latencyMs ?? 0));
@@ -90,7 +90,7 @@ export async function startReplayServer(options: ReplayServerOptions): Promise<R
 
   const server: Server = createServer((req, res) => {
     stats.requests++;
-    // A request we cannot even parse (e.g. a path that is not a URL) just loses its connection.
+    // Handlers answer their own errors; anything that still escapes only costs this connection.
     handleRest(req, res).catch(() => res.destroy());
   });
   // Every connection, kept or upgraded, so close() can end hung requests and open tunnels.
