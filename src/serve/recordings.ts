@@ -46,11 +46,6 @@ export class Recordings {
     return this.failures.get(path);
   }
 
-  /** In the bundle, or at least tried by collect (then its failure, if any, is replayed). */
-  isKnown(path: string): boolean {
-    return this.known.has(path);
-  }
-
   has(path: string): boolean {
     return this.bundle.has(path);
   }
