@@ -34,6 +34,12 @@ const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '0': '\0', 
 
 /** Reads a double-quoted Rust Debug string starting at s[i] === '"'. An unterminated string runs to the end. */
 export function readQuoted(s: string, i: number): { value: string; end: number } {
+  // Fast path with native searches: no backslash before the closing quote.
+  const close = s.indexOf('"', i + 1);
+  if (close !== -1) {
+    const value = s.slice(i + 1, close);
+    if (value.indexOf('\\') === -1) return { value, end: close + 1 };
+  }
   let out = '';
   let j = i + 1;
   let runStart = j;

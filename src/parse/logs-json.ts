@@ -1,7 +1,8 @@
 /**
  * ztunnel's JSON log lines (`LOG_FORMAT=json`, upstream-formats.md §4.2): `level`, `time`, `scope`,
  * `message`, every field under its literal (dotted) name, and each span as a nested object keyed by
- * the span name. istiod/istio-cni zap lines (`msg` instead of `message`) parse the same way.
+ * the span name. istiod/istio-cni zap lines (`msg` instead of `message`) and tracing-subscriber's
+ * stock layout (`fields`, `target`, `span`/`spans`) parse the same way.
  */
 import type { FieldValue, LogSpan } from './logs-types.js';
 import type { ParsedParts } from './logs-line.js';
@@ -46,19 +47,28 @@ export function parseJsonBody(body: string, start: number): ParsedParts | undefi
   if (!level) return undefined;
   const fields: Record<string, FieldValue> = {};
   const spans: LogSpan[] = [];
+  let message = [parsed.message, parsed.msg].find((t): t is string => typeof t === 'string');
   for (const [key, value] of Object.entries(parsed)) {
     if (RESERVED.has(key) || key === '__proto__') continue;
-    if (isPlainObject(value)) spans.push({ name: key, fields: flatFields(value) });
-    else {
+    if (key === 'fields' && isPlainObject(value)) {
+      // tracing-subscriber's stock JSON layout: the event's fields (and message) are nested.
+      const nested = flatFields(value);
+      if (message === undefined && typeof nested.message === 'string') message = nested.message;
+      delete nested.message;
+      Object.assign(fields, nested);
+    } else if (key === 'spans' && Array.isArray(value)) {
+      for (const span of value) if (isPlainObject(span) && typeof span.name === 'string') spans.push({ name: span.name, fields: flatFields({ ...span, name: undefined }) });
+    } else if (isPlainObject(value)) {
+      if (key !== 'span') spans.push({ name: key, fields: flatFields(value) });
+    } else {
       const v = scalar(value);
       if (v !== undefined) fields[key] = v;
     }
   }
   const time = [parsed.time, parsed.timestamp, parsed.ts].find((t): t is string => typeof t === 'string');
   const scope = [parsed.scope, parsed.target].find((t): t is string => typeof t === 'string') ?? '';
-  const message = [parsed.message, parsed.msg].find((t): t is string => typeof t === 'string') ?? '';
   const target = scope.startsWith('ztunnel::') ? scope.slice(9) : scope;
-  const parts: ParsedParts = { level, target, message, fields };
+  const parts: ParsedParts = { level, target, message: message ?? '', fields };
   if (time) parts.time = time;
   if (spans.length > 0) parts.spans = spans;
   return parts;

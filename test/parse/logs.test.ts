@@ -96,6 +96,28 @@ describe('parseLogLine: current TAB-separated format', () => {
   });
 });
 
+describe('parseLogLine: other layouts', () => {
+  it('reads a legacy (<= 1.21) access line as an access event', () => {
+    const e = accessEvent('2024-03-01T10:00:00.000001Z  INFO access: connection complete src.addr=10.244.1.5:51234 src.workload=sleep-7656cf8794-8fhdk src.namespace=default dst.addr=10.244.2.7:15008 dst.hbone_addr=10.244.2.7:80 direction="outbound" bytes_sent=78 bytes_recv=145 duration="3ms"');
+    expect(e).toMatchObject({ level: 'info', direction: 'outbound', src: { workload: 'sleep-7656cf8794-8fhdk', namespace: 'default', port: 51234 }, dst: { hboneAddr: '10.244.2.7:80' }, bytesRecv: 145, durationMs: 3 });
+  });
+
+  it('reads tracing-subscriber’s stock JSON layout (nested fields and spans)', () => {
+    const e = event('{"timestamp":"2026-11-20T08:00:00.1Z","level":"WARN","fields":{"message":"XDS client error: boom","retry":3},"target":"ztunnel::xds::client","span":{"id":4,"name":"xds"},"spans":[{"id":4,"name":"xds"}]}');
+    expect(e).toEqual({
+      kind: 'event',
+      line: 7,
+      time: '2026-11-20T08:00:00.1Z',
+      level: 'warn',
+      target: 'xds::client',
+      spans: [{ name: 'xds', fields: { id: 4 } }],
+      message: 'XDS client error: boom',
+      fields: { retry: 3 },
+      raw: e.raw,
+    });
+  });
+});
+
 describe('parseLogLine: kubectl decorations', () => {
   const body = ['2026-11-20T08:00:07.000000Z', 'info', 'xds::client:xds{id=2}', 'Stream established', ''].join(T);
 
