@@ -7,7 +7,7 @@
  */
 import type { Readable } from 'node:stream';
 import { BundleError, ToolError, errorText } from '../errors.js';
-import { parseLogBody, rawExcerpt, splitLinePrefix } from './logs-line.js';
+import { parseLogBody, rawExcerpt, splitLinePrefix, type LinePrefix } from './logs-line.js';
 import type { LogEvent, OtherEvent } from './logs-types.js';
 
 export const DEFAULT_MAX_LINE_BYTES = 64 * 1024;
@@ -80,8 +80,9 @@ class Continuation {
 
   constructor(readonly event: OtherEvent) {}
 
-  /** True when the line was taken; false when the bound is reached (the caller reports it). */
-  add(text: string): boolean {
+  /** True when the line was taken; false when it is not ours or the bound is reached (the caller reports it). */
+  add(text: string | undefined): boolean {
+    if (text === undefined) return false;
     if (this.lines.length >= MAX_CONTINUATION_LINES || this.chars + text.length > MAX_CONTINUATION_CHARS) {
       this.overflow = true;
       return false;
@@ -96,6 +97,17 @@ class Continuation {
     if (this.overflow) this.event.continuationTruncated = true;
     return this.event;
   }
+}
+
+/**
+ * The text a header-less line adds to the open event, or undefined when it belongs to another pod.
+ * With `kubectl logs --prefix` every line carries the pod; the bare `<pod> ` form is only
+ * recognizable before a timestamp, so on a continuation line it is matched against the event's pod.
+ */
+function continuationText(event: OtherEvent, prefix: LinePrefix): string | undefined {
+  if (prefix.pod !== undefined) return prefix.pod === event.pod ? prefix.body : undefined;
+  if (event.pod === undefined) return prefix.body;
+  return prefix.body.startsWith(`${event.pod} `) ? prefix.body.slice(event.pod.length + 1) : undefined;
 }
 
 /** Events of a log stream, in order. Throws only BundleError (for a failing stream). */
@@ -113,7 +125,7 @@ export async function* readLogEvents(stream: Readable, options: ReadLogOptions):
     const event = parseLogBody({ lineNo, prefix, raw: rawExcerpt(text) });
     if (event === undefined) return;
     if (raw.truncated) event.truncated = true;
-    if (event.kind === 'unparsed' && open && open.event.pod === prefix.pod && open.add(prefix.body)) return;
+    if (event.kind === 'unparsed' && open && open.add(continuationText(open.event, prefix))) return;
     if (open) ready.push(open.finish());
     open = undefined;
     if (event.kind === 'event') open = new Continuation(event);

@@ -69,6 +69,17 @@ describe('readLogEvents', () => {
     expect(events[1]).toMatchObject({ pod: 'ztunnel-b', line: 3 });
   });
 
+  it('attaches continuation lines carrying the bare `<pod> ` prefix of their event', async () => {
+    const text = [
+      `ztunnel-mvfd2 ${line('2026-11-20T09:00:00Z', 'info', 'ztunnel', 'running with config: proxy: true')}`,
+      'ztunnel-mvfd2 dnsProxy: true',
+      'ztunnel-kzg7c windowSize: 4194304',
+    ].join('\n');
+    const events = await collect(Readable.from([text]));
+    expect(events.map((e) => e.kind)).toEqual(['event', 'unparsed']);
+    expect(events[0]).toMatchObject({ pod: 'ztunnel-mvfd2', continuation: 'dnsProxy: true' });
+  });
+
   it('bounds continuations: past the bound lines come back as unparsed and the event is marked', async () => {
     const yaml = Array.from({ length: MAX_CONTINUATION_LINES + 5 }, (_, i) => `key${i}: ${i}`);
     const text = [line('2026-11-20T09:00:00Z', 'info', 'ztunnel', 'running with config: proxy: true'), ...yaml, XDS].join('\n');
