@@ -9,13 +9,21 @@ import { SEVERITIES, type Report } from '../report/types.js';
 import { evaluateRules } from '../rules/evaluate.js';
 import type { Rule } from '../rules/types.js';
 import { toolVersion } from '../util/package.js';
+import { applySuppressions, type Suppression } from './suppress.js';
 
 export interface AnalysisResult {
   report: Report;
   facts: FactModel;
 }
 
-export async function analyzeBundle(bundle: BundleSource, rules: readonly Rule[]): Promise<AnalysisResult> {
+export interface AnalyzeBundleOptions {
+  /** Known, accepted findings to take out of the report (see suppress.ts). */
+  suppressions?: readonly Suppression[];
+  /** Clock for suppression expiry (default: now). */
+  now?: Date;
+}
+
+export async function analyzeBundle(bundle: BundleSource, rules: readonly Rule[], options: AnalyzeBundleOptions = {}): Promise<AnalysisResult> {
   const facts = await buildFacts(bundle);
   const evaluation = evaluateRules(rules, facts);
   const counts = Object.fromEntries(SEVERITIES.map((s) => [s, evaluation.findings.filter((f) => f.severity === s).length])) as Record<(typeof SEVERITIES)[number], number>;
@@ -28,5 +36,8 @@ export async function analyzeBundle(bundle: BundleSource, rules: readonly Rule[]
     skippedRules: evaluation.skipped,
     ruleErrors: evaluation.errors,
   };
+  if (options.suppressions && options.suppressions.length > 0) {
+    return { report: applySuppressions(report, options.suppressions, { now: options.now }), facts };
+  }
   return { report, facts };
 }

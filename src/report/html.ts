@@ -105,10 +105,54 @@ function view(report: Report) {
   };
 }
 
+/**
+ * Suppressed findings and expired suppressions, rendered with the same escaping and placed at the
+ * end of <main>. Kept beside the main template (not in it) so reports without suppressions are
+ * byte-for-byte what they were.
+ */
+const SUPPRESSIONS_TEMPLATE = `{{#if suppressed.length}}
+<section id="suppressed" aria-labelledby="suppressed-title">
+  <h2 id="suppressed-title">Suppressed</h2>
+  <p>These findings were accepted by a suppression and left out of the findings above; they do not count for --fail-on.</p>
+  <table>
+    <thead><tr><th scope="col">Rule</th><th scope="col">Severity</th><th scope="col">Subject</th><th scope="col">Message</th><th scope="col">Reason</th></tr></thead>
+    <tbody>
+      {{#each suppressed}}
+      <tr class="suppressed-finding" data-rule-id="{{finding.ruleId}}"><td><code>{{finding.ruleId}}</code></td><td><span class="badge sev-{{finding.severity}}">{{finding.severity}}</span></td><td>{{finding.subject.kind}} {{#if finding.subject.namespace}}{{finding.subject.namespace}}/{{/if}}{{finding.subject.name}}</td><td>{{finding.message}}</td><td>{{reason}}</td></tr>
+      {{/each}}
+    </tbody>
+  </table>
+</section>
+{{/if}}
+{{#if expiredSuppressions.length}}
+<section id="expired-suppressions" aria-labelledby="expired-suppressions-title">
+  <h2 id="expired-suppressions-title">Expired suppressions</h2>
+  <p>These suppressions are past their expiry date and no longer apply: their findings are reported again.</p>
+  <ul>
+    {{#each expiredSuppressions}}
+    <li class="expired-suppression" data-rule-id="{{rule}}"><code>{{rule}}{{#if subject}}={{subject}}{{/if}}</code> expired {{expires}} ({{origin}}): {{reason}}</li>
+    {{/each}}
+  </ul>
+</section>
+{{/if}}
+`;
+
+let suppressionsTemplate: HandlebarsTemplateDelegate | undefined;
+
+function suppressionsHtml(report: Report): string {
+  if (!report.suppressed?.length && !report.expiredSuppressions?.length) return '';
+  suppressionsTemplate ??= Handlebars.create().compile(SUPPRESSIONS_TEMPLATE, { strict: false, preventIndent: true });
+  return suppressionsTemplate({ suppressed: report.suppressed ?? [], expiredSuppressions: report.expiredSuppressions ?? [] });
+}
+
 export function renderHtml(report: Report): string {
   const { render, csp } = compiled();
   // The CSP is our own text (hashes and keywords); it goes through escaping like everything else
   // except that it must stay readable, so it is checked here instead of entity-encoded.
   if (!/^[A-Za-z0-9 '+/=;:-]+$/.test(csp)) throw new Error('internal: unexpected characters in the CSP');
-  return render({ ...view(report), csp: new Handlebars.SafeString(csp) });
+  const page = render({ ...view(report), csp: new Handlebars.SafeString(csp) });
+  const extra = suppressionsHtml(report);
+  // Bundle text is escaped, so the only literal </main> is the template's own (the last one).
+  const end = page.lastIndexOf('</main>');
+  return extra === '' || end < 0 ? page : page.slice(0, end) + extra + page.slice(end);
 }

@@ -132,6 +132,34 @@ function headMarkdown(report: Report): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** Rows listed per suppression table; the JSON report has them all. */
+const MAX_SUPPRESSED_ROWS = 100;
+
+/** Suppressed findings (one row each) and expired suppressions, so accepted risks stay visible. */
+function suppressionsMarkdown(report: Report): string[] {
+  const parts: string[] = [];
+  const suppressed = report.suppressed ?? [];
+  if (suppressed.length > 0) {
+    parts.push('## Suppressed\n', 'These findings were accepted by a suppression and left out of the findings above; they do not count for --fail-on.\n');
+    parts.push('| Rule | Severity | Subject | Reason |\n| --- | --- | --- | --- |');
+    for (const { finding: f, reason } of suppressed.slice(0, MAX_SUPPRESSED_ROWS)) {
+      const id = f.subject.namespace ? `${f.subject.namespace}/${f.subject.name}` : f.subject.name;
+      parts.push(`| ${mdCode(f.ruleId)} | ${mdText(f.severity)} | ${mdText(f.subject.kind)} ${mdCode(id)} | ${mdText(reason)} |`);
+    }
+    if (suppressed.length > MAX_SUPPRESSED_ROWS) parts.push(`\n… and ${suppressed.length - MAX_SUPPRESSED_ROWS} more in the JSON report.`);
+    parts.push('');
+  }
+  const expired = report.expiredSuppressions ?? [];
+  if (expired.length > 0) {
+    parts.push('## Expired suppressions\n', 'These suppressions are past their expiry date and no longer apply: their findings are reported again.\n');
+    for (const e of expired.slice(0, MAX_SUPPRESSED_ROWS)) {
+      parts.push(`- ${mdCode(e.subject ? `${e.rule}=${e.subject}` : e.rule)} expired ${mdText(e.expires)} (${mdText(e.origin)}): ${mdText(e.reason)}`);
+    }
+    parts.push('');
+  }
+  return parts;
+}
+
 function tailMarkdown(report: Report): string {
   const parts: string[] = [];
   if (report.skippedRules.length > 0) {
@@ -140,6 +168,7 @@ function tailMarkdown(report: Report): string {
     for (const s of report.skippedRules) parts.push(`| ${mdText(s.ruleId)}: ${mdText(s.title)} | ${mdText(s.category)} | ${mdText(s.reason)} |`);
     parts.push('');
   }
+  parts.push(...suppressionsMarkdown(report));
   if (report.ruleErrors.length > 0) {
     parts.push('## Rule errors\n', 'These rules failed while evaluating; their results are missing from this report.\n');
     for (const e of report.ruleErrors) parts.push(`- ${mdCode(e.ruleId)}${e.subject ? ` (${mdCode(e.subject)})` : ''}: ${mdText(e.reason)}`);

@@ -67,6 +67,14 @@ export function renderTerminalSummary(report: Report, options: TerminalOptions):
   if (summary.rulesSkipped > 0) {
     lines.push(c.yellow(`${summary.rulesSkipped} rule${summary.rulesSkipped === 1 ? '' : 's'} not checked: the bundle lacks their inputs (see the report).`));
   }
+  const suppressed = report.suppressed ?? [];
+  if (suppressed.length > 0) {
+    const rules = [...new Set(suppressed.map((s) => s.finding.ruleId))];
+    lines.push(c.dim(cut(terminalText(`${suppressed.length} finding${suppressed.length === 1 ? '' : 's'} suppressed (${rules.join(', ')}); listed in the report.`), width)));
+  }
+  for (const e of report.expiredSuppressions ?? []) {
+    lines.push(c.yellow(cut(terminalText(`Suppression expired ${e.expires}, no longer applied: ${e.subject ? `${e.rule}=${e.subject}` : e.rule} (${e.origin})`), width)));
+  }
   for (const e of report.ruleErrors) lines.push(c.red(cut(terminalText(`Rule error: ${e.ruleId}${e.subject ? ` (${e.subject})` : ''}: ${e.reason}`), width)));
   if (options.written && options.written.length > 0) lines.push(`Reports: ${options.written.map(terminalText).join(', ')}`);
   return `${lines.join('\n')}\n`;

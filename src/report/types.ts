@@ -78,6 +78,22 @@ export interface RuleErrorRecord {
   reason: string;
 }
 
+/** A finding a suppression took out of `findings`, with that suppression's reason. */
+export interface SuppressedFinding {
+  finding: Finding;
+  reason: string;
+}
+
+/** A suppression past its `expires` date: it no longer applies, and the report says so. */
+export interface ExpiredSuppression {
+  rule: string;
+  subject?: string;
+  reason: string;
+  expires: string;
+  /** "--suppress" or "<file> entry N". */
+  origin: string;
+}
+
 export interface Report {
   schemaVersion: '1';
   tool: { name: 'ztunnel-bundle'; version: string };
@@ -86,6 +102,10 @@ export interface Report {
   findings: Finding[];
   skippedRules: SkippedRule[];
   ruleErrors: RuleErrorRecord[];
+  /** Findings removed by suppressions (optional: absent when nothing was suppressed). */
+  suppressed?: SuppressedFinding[];
+  /** Suppressions that expired and no longer apply (optional). */
+  expiredSuppressions?: ExpiredSuppression[];
 }
 
 export function severityRank(s: Severity): number {
