@@ -3,6 +3,7 @@
  * (memory stays bounded), continuation lines and their bound, and stream failures.
  */
 import { Readable } from 'node:stream';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BundleError } from '../../src/errors.js';
 import { MAX_CONTINUATION_LINES, MAX_RAW, readLogEvents, type AccessEvent, type LogEvent, type OtherEvent } from '../../src/parse/logs.js';
@@ -130,6 +131,18 @@ describe('readLogEvents', () => {
     await expect(run()).rejects.toThrow(BundleError);
     await expect(collect(Readable.from(failing()))).rejects.toThrow(`${FILE}: cannot read log: EIO: i/o error`);
     expect(events.map((e) => e.kind)).toEqual(['access']);
+  });
+
+  it('gives the same events however the bytes are chunked', async () => {
+    const pool = [ACCESS, XDS, 'dnsProxy: ✓ true', '', '{"level":"info","scope":"access","message":"connection opened","src.addr":"10.0.0.1:1"}', `[pod/ztunnel-a/istio-proxy] ${XDS}`];
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.constantFrom(...pool), { maxLength: 12 }), fc.boolean(), fc.integer({ min: 1, max: 97 }), async (lines, crlf, size) => {
+        const text = lines.join(crlf ? '\r\n' : '\n');
+        const whole = await collect(Readable.from([Buffer.from(text)]));
+        expect(await collect(chunked(text, size))).toEqual(whole);
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('emits a last line that has no newline', async () => {
