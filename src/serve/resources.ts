@@ -82,7 +82,8 @@ function listItems(file: string, parsed: unknown): { items: KubeObject[]; resour
   const rv = typeof meta?.resourceVersion === 'string' ? meta.resourceVersion : undefined;
   return {
     items,
-    ...(rv ? { resourceVersion: rv } : {}),
+    // Kept as recorded (even ''), so collecting from a replay gives back the same list.
+    ...(rv !== undefined ? { resourceVersion: rv } : {}),
     ...(typeof list.apiVersion === 'string' ? { apiVersion: list.apiVersion } : {}),
     ...(typeof list.kind === 'string' ? { kind: list.kind } : {}),
   };

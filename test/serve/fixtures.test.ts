@@ -79,7 +79,10 @@ describe.each(['healthy', 'broken'])('replaying fixtures/%s', (name) => {
         // API objects come back re-serialized: compare as JSON, lists by their items.
         const want = JSON.parse(file.toString());
         const have = JSON.parse(got.body.toString());
-        if (Array.isArray(want.items)) expect([a.path, have.items]).toEqual([a.path, want.items]);
+        if (Array.isArray(want.items)) {
+          expect([a.path, have.items]).toEqual([a.path, want.items]);
+          expect([a.path, have.metadata.resourceVersion]).toEqual([a.path, want.metadata?.resourceVersion ?? '1']);
+        }
         else expect([a.path, have]).toEqual([a.path, { ...want, kind: have.kind, apiVersion: have.apiVersion }]);
       } else {
         expect([a.path, got.body.equals(file)]).toEqual([a.path, true]);
