@@ -23,6 +23,17 @@ import { FactReader } from './reader.js';
 import type { FactModel, LogIssueFact, TrafficErrorFact } from './types.js';
 import { buildXdsFacts, loadIstiodViews } from './xds.js';
 import { buildZtunnelFacts } from './ztunnels.js';
+import { buildComponentFacts, buildDaemonSetFacts, buildNodeFacts, buildPlatformFacts } from './components.js';
+import { buildIstioResourceFacts } from './istio.js';
+import { loadClusterLists } from './lists.js';
+import { buildLoadBalancingFacts } from './loadBalancing.js';
+import { buildNamespaceFacts, buildNetworkPolicyFacts } from './network.js';
+import { buildWaypointFacts, type Located } from './waypoints.js';
+
+/** List items with where each sits in its file, for evidence. */
+function located<T>(file: string, list: { items: T[]; pointers: string[] } | undefined): Located<T>[] {
+  return (list?.items ?? []).map((item, i) => ({ item, file, pointer: list?.pointers[i] ?? `/items/${i}` }));
+}
 
 
 async function scanLog(bundle: BundleSource, reader: FactReader, file: string, source: { component: Component; pod: string; node: string }): Promise<LogSummary | undefined> {
@@ -109,6 +120,21 @@ export async function buildFacts(bundle: BundleSource): Promise<FactModel> {
   for (const s of logs.values()) for (const [k, v] of s.accessByPod) accessByPod.set(k, (accessByPod.get(k) ?? 0) + v);
 
   const istiodViews = await loadIstiodViews(reader, inv);
+  const lists = await loadClusterLists(reader, inv);
+  const { facts: components, istiodVersion } = buildComponentFacts(cluster);
+  const pods = buildPodFacts(cluster, indexWorkloads(dumpList), dumpList, accessByPod);
+  const podByKey = new Map(cluster.pods.map((p) => [`${p.namespace}/${p.name}`, p]));
+  const ztServices = dumpList.flatMap((d) => d.dump.services);
+  const ztWorkloads = dumpList.flatMap((d) => d.dump.workloads);
+  const waypointFacts = buildWaypointFacts({
+    gateways: lists.istio.filter((r) => r.plural === 'gateways' && r.file.endsWith('.gateway.networking.k8s.io.json')),
+    namespaces: located(clusterPaths.namespaces, nsFile?.value),
+    services: located(clusterPaths.services, lists.services),
+    pods: located(clusterPaths.pods, podsFile?.value),
+    ztServices,
+    ztWorkloads,
+  });
+  const trafficPairs = [...logs.values()].flatMap((s) => s.trafficPairs);
   const trafficErrors: TrafficErrorFact[] = [...logs.values()].flatMap((s) => s.trafficErrors);
   const logIssues: LogIssueFact[] = allLogs.flatMap((s) => s.issues);
 
@@ -122,15 +148,27 @@ export async function buildFacts(bundle: BundleSource): Promise<FactModel> {
       istiodCount: new Set([...cluster.byRole.istiod.map((p) => p.name), ...inv.istiods.keys()]).size,
       nodeCount: cluster.nodes.size,
       ambientNamespaces: [...cluster.namespaceLabels].filter(([, l]) => l['istio.io/dataplane-mode'] === 'ambient').map(([n]) => n).sort(),
+      istiodVersion,
     },
     ztunnels: buildZtunnelFacts({ names: ztunnelNames, cluster, podFiles, dumps, ready, metrics, logs, files: inv.files }),
-    pods: buildPodFacts(cluster, indexWorkloads(dumpList), dumpList, accessByPod),
+    pods,
     workloadStates: buildWorkloadStateFacts(dumpList),
     certificates: buildCertificateFacts(dumpList, collectedAt),
     xdsSync: buildXdsFacts({ ztunnels: ztunnelNames, nodeOf, namespaceOf, dumps, views: istiodViews }),
     logIssues,
     trafficErrors,
     artifacts: [],
+    components,
+    nodes: buildNodeFacts(cluster, nodesFile?.value.items ?? [], nodesFile?.value.pointers ?? [], pods),
+    daemonSets: buildDaemonSetFacts(lists.daemonSets?.items ?? [], lists.daemonSets?.pointers ?? []),
+    platform: buildPlatformFacts({ cluster, nodes: nodesFile?.value.items ?? [], quotas: lists.quotas, cilium: lists.cilium }),
+    networkPolicies: buildNetworkPolicyFacts(lists.networkPolicies?.items ?? [], lists.networkPolicies?.pointers ?? [], pods, (ns, name) => podByKey.get(`${ns}/${name}`)?.pod.metadata?.labels ?? {}),
+    namespaces: buildNamespaceFacts(nsFile?.value.items ?? [], nsFile?.value.pointers ?? [], pods),
+    waypoints: waypointFacts.waypoints,
+    waypointUses: waypointFacts.uses,
+    istioResources: buildIstioResourceFacts(lists.istio, new Set([...cluster.namespaceLabels].filter(([, l]) => l['istio.io/dataplane-mode'] === 'ambient').map(([n]) => n))),
+    trafficPairs,
+    loadBalancing: buildLoadBalancingFacts(trafficPairs, dumps),
     unavailable: {},
   };
   // Built last: parsing above records the unreadable files.
@@ -141,7 +179,11 @@ export async function buildFacts(bundle: BundleSource): Promise<FactModel> {
     ztunnelPods: ztunnelNames,
     unreadable: reader.unreadable,
   });
-  facts.unavailable = unavailableCollections({ cluster: podsFile !== undefined, namespaces: nsFile !== undefined, ztunnels: ztunnelNames.length, dumps: dumps.size, logs: logs.size, anyLogs: allLogs.length, istiodViews: istiodViews.available });
+  facts.unavailable = unavailableCollections({
+    cluster: podsFile !== undefined, namespaces: nsFile !== undefined, nodes: nodesFile !== undefined, ztunnels: ztunnelNames.length, dumps: dumps.size,
+    logs: logs.size, anyLogs: allLogs.length, istiodViews: istiodViews.available, daemonSets: lists.daemonSets !== undefined,
+    networkPolicies: lists.networkPolicies !== undefined, istioResources: lists.istio.length > 0 || inv.istioResourceFiles.length > 0,
+  });
   return facts;
 }
 
@@ -152,6 +194,7 @@ function mergeSummaries(parts: (LogSummary | undefined)[]): LogSummary | undefin
   for (const p of present) for (const [k, v] of p.accessByPod) accessByPod.set(k, (accessByPod.get(k) ?? 0) + v);
   return {
     trafficErrors: present.flatMap((p) => p.trafficErrors),
+    trafficPairs: present.flatMap((p) => p.trafficPairs),
     issues: present.flatMap((p) => p.issues),
     errors: present.reduce((n, p) => n + p.errors, 0),
     warnings: present.reduce((n, p) => n + p.warnings, 0),
@@ -160,10 +203,31 @@ function mergeSummaries(parts: (LogSummary | undefined)[]): LogSummary | undefin
   };
 }
 
-function unavailableCollections(has: { cluster: boolean; namespaces: boolean; ztunnels: number; dumps: number; logs: number; anyLogs: number; istiodViews: boolean }): FactModel['unavailable'] {
+interface Availability {
+  cluster: boolean; namespaces: boolean; nodes: boolean; ztunnels: number; dumps: number; logs: number; anyLogs: number;
+  istiodViews: boolean; daemonSets: boolean; networkPolicies: boolean; istioResources: boolean;
+}
+
+function unavailableCollections(has: Availability): FactModel['unavailable'] {
   const out: FactModel['unavailable'] = {};
-  if (!has.cluster) out.pods = 'cluster/pods.json is not in the bundle';
-  else if (!has.namespaces) out.pods = 'cluster/namespaces.json is not in the bundle, so which namespaces are ambient is unknown';
+  if (!has.cluster) {
+    out.pods = 'cluster/pods.json is not in the bundle';
+    out.components = out.pods;
+    out.platform = out.pods;
+    out.waypointUses = out.pods;
+  } else if (!has.namespaces) out.pods = 'cluster/namespaces.json is not in the bundle, so which namespaces are ambient is unknown';
+  if (!has.namespaces) out.namespaces = 'cluster/namespaces.json is not in the bundle';
+  if (!has.nodes || !has.cluster) out.nodes = `${!has.nodes ? 'cluster/nodes.json' : 'cluster/pods.json'} is not in the bundle`;
+  if (!has.daemonSets) out.daemonSets = 'cluster/daemonsets.json is not in the bundle';
+  if (!has.networkPolicies || !has.cluster || !has.namespaces) out.networkPolicies = 'cluster/networkpolicies.json, pods.json and namespaces.json are all needed';
+  if (!has.istioResources) {
+    out.istioResources = 'no Istio resource list (cluster/istio/*.json) in the bundle';
+    out.waypoints = out.istioResources;
+  }
+  if (has.logs === 0) {
+    out.trafficPairs = 'no ztunnel log (ztunnel/<pod>/ztunnel.log) in the bundle';
+    out.loadBalancing = out.trafficPairs;
+  } else if (has.dumps === 0) out.loadBalancing = 'no ztunnel config_dump.json in the bundle, so service endpoints are unknown';
   if (has.ztunnels === 0) out.ztunnels = 'the bundle has no ztunnel pod (no app=ztunnel pod in cluster/pods.json, no ztunnel/<pod>/ directory)';
   if (has.dumps === 0) {
     out.certificates = 'no ztunnel config_dump.json in the bundle';

@@ -87,7 +87,7 @@ export const COLLECTIONS: Record<CollectionName, CollectionInfo> = {
     fields: {
       ...common,
       ztunnel: 'reporting ztunnel', node: 'its node', direction: 'inbound or outbound', srcWorkload: 'source workload',
-      srcNamespace: 'source namespace', dstWorkload: 'destination workload', dstNamespace: 'destination namespace',
+      srcNamespace: 'source namespace', srcIdentity: 'source SPIFFE identity, empty for plaintext clients', dstWorkload: 'destination workload', dstNamespace: 'destination namespace',
       dstService: 'destination service', dstAddr: 'destination address', errorClass: 'class of the error text',
       error: 'first error text', policy: 'policy named by a denial (ns/name)', failures: 'failed connections',
       connections: 'all connections of the pair seen by this ztunnel', firstSeen: 'first failure', lastSeen: 'last failure',
@@ -101,12 +101,106 @@ export const COLLECTIONS: Record<CollectionName, CollectionInfo> = {
       httpStatus: 'HTTP status (0 when none)', impact: 'what the analyzer cannot check without it',
     },
   },
+  components: {
+    description: 'One element per Istio component pod (ztunnel, istiod, istio-cni) and waypoint pod.',
+    fields: {
+      ...common,
+      role: 'ztunnel, istiod, istio-cni or waypoint', name: 'pod name', namespace: 'pod namespace', node: 'node', phase: 'pod phase',
+      ready: 'pod condition Ready (absent when unknown)', restarts: 'container restarts', lastTerminationReason: 'reason of the last termination (absent when none)',
+      image: 'main container image', version: 'Istio version from the image tag', minorSkew: 'minor versions between this component and istiod (absent when unknown)',
+    },
+  },
+  nodes: {
+    description: 'One element per node, with its ztunnel and istio-cni pods and the ambient pods that depend on them.',
+    fields: {
+      ...common,
+      name: 'node name', ztunnel: 'ztunnel pod on the node (empty when none)', ztunnelReady: 'that ztunnel is ready',
+      cniPod: 'istio-cni pod on the node (empty when none)', cniReady: 'that istio-cni pod is ready', ambientPods: 'pods on the node ambient mode should capture',
+      unschedulable: 'spec.unschedulable',
+    },
+  },
+  daemonSets: {
+    description: 'One element per DaemonSet in the Istio namespace and kube-system.',
+    fields: { ...common, name: 'name', namespace: 'namespace', role: 'ztunnel, istio-cni or other', desired: 'desiredNumberScheduled', ready: 'numberReady', available: 'numberAvailable', misscheduled: 'numberMisscheduled' },
+  },
+  platform: {
+    description: 'One element for the whole bundle: the platform and the settings ambient mode depends on.',
+    fields: {
+      ...common,
+      kind: 'gke, eks, aks, openshift, k3s, kind, minikube or unknown', ztunnelNamespace: 'namespace of the ztunnel pods', cniNamespace: 'namespace of the istio-cni pods',
+      systemNodeCriticalQuota: 'a ResourceQuota in the ztunnel namespace admits PriorityClass system-node-critical',
+      cilium: 'kube-system/cilium-config is present', ciliumCniExclusive: 'cilium-config cni-exclusive is true',
+      ciliumBpfMasquerade: 'cilium-config enable-bpf-masquerade is true', ciliumSocketLb: 'cilium-config bpf-lb-sock is true (or kube-proxy-replacement strict)',
+      ciliumSocketLbHostnsOnly: 'cilium-config bpf-lb-sock-hostns-only is true',
+    },
+  },
+  networkPolicies: {
+    description: 'One element per NetworkPolicy, with the ambient pods it selects and whether it lets HBONE and kubelet probes in.',
+    fields: {
+      ...common,
+      name: 'name', namespace: 'namespace', ambientPodsSelected: 'ambient pods the policy selects', selectedPods: 'first selected ambient pods',
+      restrictsIngress: 'the policy restricts ingress', allowsHbone: 'ingress to TCP 15008 is allowed', allowsProbeSource: 'ingress from 169.254.7.127 is allowed',
+    },
+  },
+  namespaces: {
+    description: 'One element per namespace, with its enrolment labels.',
+    fields: {
+      ...common,
+      name: 'name', dataplaneMode: 'label istio.io/dataplane-mode', injection: 'label istio-injection', revision: 'label istio.io/rev',
+      useWaypoint: 'label istio.io/use-waypoint', pods: 'pods in the namespace', sidecarPods: 'pods with an istio-proxy sidecar',
+    },
+  },
+  waypoints: {
+    description: 'One element per waypoint (Gateway of class istio-waypoint).',
+    fields: {
+      ...common,
+      name: 'name', namespace: 'namespace', waypointFor: 'istio.io/waypoint-for (service when absent)', accepted: 'condition Accepted status', acceptedReason: 'its reason',
+      programmed: 'condition Programmed status', programmedReason: 'its reason', usedBy: 'namespaces, services and pods using it',
+    },
+  },
+  waypointUses: {
+    description: 'One element per namespace, service or pod labelled istio.io/use-waypoint.',
+    fields: {
+      ...common,
+      kind: 'Namespace, Service or Pod', name: 'name', namespace: 'namespace', waypoint: 'waypoint name', waypointNamespace: 'waypoint namespace',
+      waypointExists: 'the waypoint Gateway exists', waypointFor: 'what the waypoint serves', compatible: 'the waypoint serves this kind of traffic',
+      appliedInZtunnel: 'yes, no or unknown: ztunnel shows the waypoint on the service/workload',
+    },
+  },
+  istioResources: {
+    description: 'One element per Istio or Gateway API resource in cluster/istio/ (AuthorizationPolicy, PeerAuthentication, ServiceEntry, Sidecar, ...).',
+    fields: {
+      ...common,
+      kind: 'kind', name: 'name', namespace: 'namespace', ambientNamespace: 'the namespace is ambient', conditions: 'status.conditions status by type',
+      reasons: 'status.conditions reason by type', hasSelector: 'spec.selector is set', hasTargetRefs: 'spec.targetRef(s) is set',
+      hasHttpRules: 'AuthorizationPolicy rules use HTTP attributes', mtlsMode: 'PeerAuthentication mtls.mode',
+    },
+  },
+  trafficPairs: {
+    description: 'Access-log totals per reporting ztunnel, direction, source workload and destination service.',
+    fields: {
+      ...common,
+      ztunnel: 'reporting ztunnel', node: 'its node', direction: 'inbound or outbound', srcWorkload: 'source workload', srcNamespace: 'source namespace',
+      dstService: 'destination service', connections: 'connections', failures: 'failed connections', failurePercent: 'failures * 100 / connections',
+      bytesSent: 'bytes sent', bytesRecv: 'bytes received', p50DurationMs: 'median duration (ms)', p95DurationMs: '95th percentile duration (ms)',
+      endpoints: 'destination workload -> connections',
+    },
+  },
+  loadBalancing: {
+    description: 'Outbound connections of one source to one service with several endpoints, and how evenly they spread.',
+    fields: {
+      ...common,
+      ztunnel: 'reporting ztunnel', srcWorkload: 'source workload', srcNamespace: 'source namespace', dstService: 'service', endpointCount: 'endpoints known to ztunnel',
+      connections: 'connections', distribution: 'endpoint -> connections', unusedEndpoints: 'endpoints that got no connection',
+      chiSquare: 'chi-square statistic against an even spread', pValue: 'p-value of that test', enoughSamples: 'at least 5 expected connections per endpoint',
+    },
+  },
 };
 
 export const BUNDLE_FIELDS: Record<string, string> = {
   source: 'bundle path as given', collectedAt: 'collection time (RFC 3339) or empty',
   hasManifest: 'manifest.json present', manifestStatus: 'complete, partial, interrupted or empty',
-  ztunnelCount: 'ztunnel pods', istiodCount: 'istiod pods', nodeCount: 'nodes', ambientNamespaces: 'namespaces labelled ambient',
+  ztunnelCount: 'ztunnel pods', istiodCount: 'istiod pods', nodeCount: 'nodes', ambientNamespaces: 'namespaces labelled ambient', istiodVersion: 'istiod Istio version',
 };
 
 export function isCollectionName(name: string): name is CollectionName {

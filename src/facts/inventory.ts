@@ -16,6 +16,8 @@ export interface Inventory {
   istiodConfigDumps: Map<string, Set<string>>;
   cniPods: Set<string>;
   clusterLists: Set<string>;
+  /** cluster/istio/<plural>.<group>.json files present. */
+  istioResourceFiles: string[];
   hasManifest: boolean;
 }
 
@@ -27,6 +29,7 @@ export function takeInventory(bundle: BundleSource): Inventory {
     istiodConfigDumps: new Map(),
     cniPods: new Set(),
     clusterLists: new Set(),
+    istioResourceFiles: [],
     hasManifest: false,
   };
   const add = (map: Map<string, Set<string>>, key: string, value?: string) => {
@@ -42,6 +45,9 @@ export function takeInventory(bundle: BundleSource): Inventory {
         break;
       case 'cluster':
         inv.clusterLists.add(info.name);
+        break;
+      case 'istio-resource':
+        inv.istioResourceFiles.push(path);
         break;
       case 'ztunnel-pod':
       case 'ztunnel-config-dump':

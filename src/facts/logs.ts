@@ -7,7 +7,7 @@
 import type { AccessEvent, LogEvent } from '../parse/logs.js';
 import { classifyAccessError } from '../parse/logs.js';
 import type { Evidence } from '../report/types.js';
-import type { LogIssueFact, TrafficErrorFact } from './types.js';
+import type { LogIssueFact, TrafficErrorFact, TrafficPairFact } from './types.js';
 
 const MAX_EXCERPT = 600;
 /** Evidence lines kept per group: enough to show the pattern, bounded for huge logs. */
@@ -15,8 +15,12 @@ const EVIDENCE_PER_GROUP = 3;
 
 export type Component = LogIssueFact['component'];
 
+/** Durations kept per pair for percentiles: enough for stable p95s, bounded for huge logs. */
+const MAX_DURATIONS = 10_000;
+
 export interface LogSummary {
   trafficErrors: TrafficErrorFact[];
+  trafficPairs: TrafficPairFact[];
   issues: LogIssueFact[];
   errors: number;
   warnings: number;
@@ -62,6 +66,7 @@ export class LogAggregator {
   /** All connections per pair+direction (successful or not), to give failures a denominator. */
   private readonly connections = new Map<string, number>();
   private readonly issues = new Map<string, LogIssueFact>();
+  private readonly pairs = new Map<string, { fact: TrafficPairFact; durations: number[] }>();
   private readonly accessByPod = new Map<string, number>();
   private errors = 0;
   private warnings = 0;
@@ -94,6 +99,7 @@ export class LogAggregator {
     }
     const pair = [e.direction ?? '', e.src?.namespace ?? '', e.src?.workload ?? e.src?.ip ?? '', e.dst?.service ?? '', e.dst?.workload ?? e.dst?.addr ?? ''].join('|');
     this.connections.set(pair, (this.connections.get(pair) ?? 0) + 1);
+    this.addPair(e);
     if (!e.error) return;
     const classified = classifyAccessError(e.error);
     const key = `${pair}|${classified.errorClass}`;
@@ -118,6 +124,7 @@ export class LogAggregator {
         direction: e.direction ?? '',
         srcWorkload: e.src?.workload ?? e.src?.addr ?? 'unknown',
         srcNamespace: e.src?.namespace ?? '',
+        srcIdentity: e.src?.identity ?? '',
         dstWorkload: e.dst?.workload ?? 'unknown workload',
         dstNamespace: e.dst?.namespace ?? '',
         dstService: e.dst?.service ?? e.dst?.addr ?? 'unknown service',
@@ -131,6 +138,34 @@ export class LogAggregator {
         lastSeen: time,
       },
     });
+  }
+
+  /** Totals per (direction, source, service), the unit of the traffic table and load balancing. */
+  private addPair(e: AccessEvent): void {
+    const srcWorkload = e.src?.workload ?? e.src?.ip ?? 'unknown';
+    const dstService = e.dst?.service ?? e.dst?.addr ?? 'unknown service';
+    const key = [e.direction ?? '', e.src?.namespace ?? '', srcWorkload, dstService].join('|');
+    let entry = this.pairs.get(key);
+    if (!entry) {
+      entry = {
+        durations: [],
+        fact: {
+          subject: { kind: 'Workload', namespace: e.src?.namespace ?? '', name: srcWorkload, node: this.source.node },
+          evidence: [this.evidence(e.line, e.raw)],
+          ztunnel: this.source.pod, node: this.source.node, direction: e.direction ?? '', srcWorkload, srcNamespace: e.src?.namespace ?? '', dstService,
+          connections: 0, failures: 0, failurePercent: 0, bytesSent: 0, bytesRecv: 0, p50DurationMs: 0, p95DurationMs: 0, endpoints: {},
+        },
+      };
+      this.pairs.set(key, entry);
+    }
+    const f = entry.fact;
+    f.connections++;
+    if (e.error) f.failures++;
+    f.bytesSent += e.bytesSent ?? 0;
+    f.bytesRecv += e.bytesRecv ?? 0;
+    if (e.durationMs !== undefined && entry.durations.length < MAX_DURATIONS) entry.durations.push(e.durationMs);
+    const endpoint = e.dst?.workload ?? e.dst?.hboneAddr ?? e.dst?.addr;
+    if (endpoint && !e.error) f.endpoints[endpoint] = (f.endpoints[endpoint] ?? 0) + 1;
   }
 
   private addIssue(level: string, target: string, message: string, line: number, raw: string, time: string | undefined): void {
@@ -163,8 +198,14 @@ export class LogAggregator {
       const pair = key.slice(0, key.lastIndexOf('|'));
       return { ...g.fact, connections: Math.max(this.connections.get(pair) ?? 0, g.fact.failures) };
     });
+    const trafficPairs = [...this.pairs.values()].map(({ fact, durations }) => {
+      durations.sort((a, b) => a - b);
+      const pct = (q: number) => (durations.length ? Math.round(durations[Math.min(durations.length - 1, Math.floor(q * durations.length))]!) : 0);
+      return { ...fact, failurePercent: Math.floor((fact.failures * 100) / fact.connections), p50DurationMs: pct(0.5), p95DurationMs: pct(0.95) };
+    });
     return {
       trafficErrors,
+      trafficPairs,
       issues: [...this.issues.values()],
       errors: this.errors,
       warnings: this.warnings,

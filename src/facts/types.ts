@@ -148,6 +148,8 @@ export interface TrafficErrorFact extends FactBase {
   direction: string;
   srcWorkload: string;
   srcNamespace: string;
+  /** SPIFFE identity of the source ('' for plaintext, out-of-mesh clients). */
+  srcIdentity: string;
   dstWorkload: string;
   dstNamespace: string;
   dstService: string;
@@ -177,6 +179,179 @@ export interface ArtifactFact extends FactBase {
   impact: string;
 }
 
+
+/** An Istio component pod (ztunnel, istiod, istio-cni) or a waypoint, for health and versions. */
+export interface ComponentFact extends FactBase {
+  /** ztunnel | istiod | istio-cni | waypoint */
+  role: string;
+  name: string;
+  namespace: string;
+  node: string;
+  phase: string;
+  ready?: boolean;
+  restarts: number;
+  lastTerminationReason?: string;
+  image: string;
+  /** Istio version from the image tag (e.g. 1.28.0), '' when unknown. */
+  version: string;
+  /** Minor-version distance to istiod's (absent when either is unknown). */
+  minorSkew?: number;
+}
+
+/** A node, with the ambient components it runs and the ambient pods that depend on them. */
+export interface NodeFact extends FactBase {
+  name: string;
+  ztunnel: string;
+  ztunnelReady: boolean;
+  cniPod: string;
+  cniReady: boolean;
+  /** Pods on this node that ambient mode should capture. */
+  ambientPods: number;
+  unschedulable: boolean;
+}
+
+/** A DaemonSet of the Istio namespace or kube-system. */
+export interface DaemonSetFact extends FactBase {
+  name: string;
+  namespace: string;
+  /** ztunnel | istio-cni | other */
+  role: string;
+  desired: number;
+  ready: number;
+  available: number;
+  misscheduled: number;
+}
+
+/** Bundle-wide platform facts (one element), for the platform prerequisites of ambient mode. */
+export interface PlatformFact extends FactBase {
+  /** gke | eks | aks | openshift | k3s | kind | minikube | unknown */
+  kind: string;
+  ztunnelNamespace: string;
+  cniNamespace: string;
+  /** A ResourceQuota in the ztunnel namespace allows PriorityClass system-node-critical. */
+  systemNodeCriticalQuota: boolean;
+  cilium: boolean;
+  ciliumCniExclusive: boolean;
+  ciliumBpfMasquerade: boolean;
+  ciliumSocketLb: boolean;
+  ciliumSocketLbHostnsOnly: boolean;
+}
+
+/** A NetworkPolicy, with what it means for the ambient pods it selects. */
+export interface NetworkPolicyFact extends FactBase {
+  name: string;
+  namespace: string;
+  /** Ambient pods the policy selects. */
+  ambientPodsSelected: number;
+  /** First selected ambient pods (namespace/name, up to 5). */
+  selectedPods: string[];
+  restrictsIngress: boolean;
+  /** Ingress to TCP 15008 (HBONE) is allowed by some rule. */
+  allowsHbone: boolean;
+  /** Ingress from 169.254.7.127 (ztunnel's SNAT address for kubelet probes) is allowed. */
+  allowsProbeSource: boolean;
+}
+
+/** A namespace and how it is enrolled. */
+export interface NamespaceFact extends FactBase {
+  name: string;
+  dataplaneMode: string;
+  /** istio-injection label ('' when absent). */
+  injection: string;
+  revision: string;
+  useWaypoint: string;
+  pods: number;
+  sidecarPods: number;
+}
+
+/** A waypoint (Gateway of class istio-waypoint). */
+export interface WaypointFact extends FactBase {
+  name: string;
+  namespace: string;
+  /** istio.io/waypoint-for: service (default) | workload | all | none */
+  waypointFor: string;
+  accepted: string;
+  acceptedReason: string;
+  programmed: string;
+  programmedReason: string;
+  /** Namespaces, services and pods that use it. */
+  usedBy: number;
+}
+
+/** An object labelled istio.io/use-waypoint, and whether the waypoint took effect. */
+export interface WaypointUseFact extends FactBase {
+  /** Namespace | Service | Pod */
+  kind: string;
+  name: string;
+  namespace: string;
+  waypoint: string;
+  waypointNamespace: string;
+  waypointExists: boolean;
+  waypointFor: string;
+  /** The waypoint serves this kind of traffic (service or workload). */
+  compatible: boolean;
+  /** yes | no | unknown: ztunnel config_dumps show the waypoint on the service/workloads. */
+  appliedInZtunnel: string;
+}
+
+/** An Istio or Gateway API resource (AuthorizationPolicy, PeerAuthentication, ServiceEntry, Sidecar, ...). */
+export interface IstioResourceFact extends FactBase {
+  kind: string;
+  name: string;
+  namespace: string;
+  ambientNamespace: boolean;
+  /** status.conditions by type: "True" | "False" | "Unknown". */
+  conditions: Record<string, string>;
+  /** status.conditions reasons by type. */
+  reasons: Record<string, string>;
+  /** AuthorizationPolicy: uses spec.selector (not targetRefs). */
+  hasSelector: boolean;
+  hasTargetRefs: boolean;
+  /** AuthorizationPolicy: rules use HTTP attributes (methods, paths, hosts, request.* conditions). */
+  hasHttpRules: boolean;
+  /** PeerAuthentication mtls.mode ('' otherwise). */
+  mtlsMode: string;
+}
+
+/** Access-log totals per reporting ztunnel, direction, source and destination service. */
+export interface TrafficPairFact extends FactBase {
+  ztunnel: string;
+  node: string;
+  direction: string;
+  srcWorkload: string;
+  srcNamespace: string;
+  dstService: string;
+  connections: number;
+  failures: number;
+  /** failures * 100 / connections, rounded down. */
+  failurePercent: number;
+  bytesSent: number;
+  bytesRecv: number;
+  p50DurationMs: number;
+  p95DurationMs: number;
+  /** Destination workloads with their connection counts. */
+  endpoints: Record<string, number>;
+}
+
+/** Outbound connections of one source to one service, across that service's endpoints. */
+export interface LoadBalancingFact extends FactBase {
+  ztunnel: string;
+  srcWorkload: string;
+  srcNamespace: string;
+  dstService: string;
+  /** Endpoints of the service known to the ztunnel. */
+  endpointCount: number;
+  connections: number;
+  /** Endpoint workload -> connections (0 for endpoints never picked). */
+  distribution: Record<string, number>;
+  unusedEndpoints: number;
+  /** Chi-square goodness-of-fit statistic against an even spread, and its p-value. */
+  chiSquare: number;
+  pValue: number;
+  /** Enough connections for the test to mean something (at least 5 expected per endpoint). */
+  enoughSamples: boolean;
+}
+
 /** Bundle-wide facts, bound as `bundle` in every condition. */
 export interface BundleFacts {
   source: string;
@@ -188,6 +363,8 @@ export interface BundleFacts {
   istiodCount: number;
   nodeCount: number;
   ambientNamespaces: string[];
+  /** istiod's Istio version from its image tag, '' when unknown. */
+  istiodVersion: string;
 }
 
 export interface FactModel {
@@ -200,6 +377,17 @@ export interface FactModel {
   logIssues: LogIssueFact[];
   trafficErrors: TrafficErrorFact[];
   artifacts: ArtifactFact[];
+  components: ComponentFact[];
+  nodes: NodeFact[];
+  daemonSets: DaemonSetFact[];
+  platform: PlatformFact[];
+  networkPolicies: NetworkPolicyFact[];
+  namespaces: NamespaceFact[];
+  waypoints: WaypointFact[];
+  waypointUses: WaypointUseFact[];
+  istioResources: IstioResourceFact[];
+  trafficPairs: TrafficPairFact[];
+  loadBalancing: LoadBalancingFact[];
   /** Per collection: why it could not be built at all ('' or absent when it could). */
   unavailable: Partial<Record<CollectionName, string>>;
 }

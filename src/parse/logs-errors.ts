@@ -93,6 +93,9 @@ export function classifyAccessError(text: string): ClassifiedAccessError {
   const rejection = head.indexOf(POLICY_REJECTION);
   if (rejection !== -1) return { ...policyDenial(head, rejection), key };
   const status = /http status: (\d{3}[^,;]*)/i.exec(head);
+  // A 401 from the HBONE peer is how the client side sees the server ztunnel's RBAC deny
+  // (upstream-formats.md §4.4), so it is a policy denial, not a generic HTTP error.
+  if (status?.[1]?.startsWith('401')) return { errorClass: 'policy-denied', reason: status[1].trim(), key };
   if (status?.[1]) return { errorClass: 'http-status', reason: status[1].trim(), key };
   for (const [pattern, errorClassName] of CHECKS) {
     if (pattern.test(head)) return { errorClass: errorClassName, key };

@@ -1,11 +1,26 @@
 /**
  * vitest global setup: builds dist/ once, so end-to-end tests run the real `bin/ztunnel-bundle.js`
- * as a user would, never a stale build.
+ * as a user would, never a stale build. A failed build does not stop unit tests from running;
+ * the end-to-end tests then fail with the compiler's message (see cli.ts).
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { TestProject } from 'vitest/node';
 
-export default function setup(): void {
+declare module 'vitest' {
+  export interface ProvidedContext {
+    buildError: string;
+  }
+}
+
+export default function setup(project: TestProject): void {
   const root = fileURLToPath(new URL('../..', import.meta.url));
-  execFileSync(process.execPath, [fileURLToPath(new URL('../../node_modules/typescript/bin/tsc', import.meta.url)), '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
+  const tsc = fileURLToPath(new URL('../../node_modules/typescript/bin/tsc', import.meta.url));
+  try {
+    execFileSync(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: root, stdio: 'pipe' });
+    project.provide('buildError', '');
+  } catch (err) {
+    const out = (err as { stdout?: Buffer }).stdout?.toString() ?? String(err);
+    project.provide('buildError', out.slice(0, 4000) || 'tsc failed');
+  }
 }
