@@ -56,10 +56,14 @@ function checkOptions(opts: InspectOptions): void {
   if (opts.at !== undefined && Number.isNaN(Date.parse(opts.at))) throw new UsageError(`--at ${opts.at}: not a date/time (expected RFC 3339, e.g. 2026-11-25T09:30:00Z)`);
 }
 
-/** --pod on a single dump: the workload must be in it (a bare POD must name exactly one). */
+/**
+ * --pod on a single dump: the pod must be among its workloads or the workloads this ztunnel
+ * proxies (workloadState); a bare POD must name pods of one namespace only.
+ */
 function workloadInDump(dump: ZtunnelConfigDump, arg: string): { namespace: string; name: string } {
   const wanted = parsePodArg(arg);
-  const matches = dump.workloads.filter((w) => w.name === wanted.name && (wanted.namespace === undefined || w.namespace === wanted.namespace));
+  const known = [...dump.workloads, ...dump.workloadState];
+  const matches = known.filter((w) => w.name === wanted.name && (wanted.namespace === undefined || w.namespace === wanted.namespace));
   const namespaces = [...new Set(matches.map((w) => w.namespace))];
   if (namespaces.length === 0) throw new UsageError(`--pod ${arg}: no such workload in ${dump.file}`);
   if (namespaces.length > 1) throw new UsageError(`--pod ${arg}: workloads of that name in namespaces ${namespaces.join(', ')}; use NAMESPACE/POD`);
