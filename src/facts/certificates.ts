@@ -27,8 +27,10 @@ const HOUR_MS = 3_600_000;
 export function buildCertificateFacts(inputs: readonly DumpInput[], collectedAt: string): CertificateFact[] {
   const at = collectedAt ? Date.parse(collectedAt) : NaN;
   const facts: CertificateFact[] = [];
+  const usual = mostCommonRoot(inputs);
   for (const input of inputs) {
     for (const entry of input.dump.certificates) {
+      const rootSerial = entry.root?.serialHex ?? '';
       const leaf = entry.leaf;
       const expiry = leaf?.expirationTime ? Date.parse(leaf.expirationTime) : NaN;
       const known = !Number.isNaN(at) && !Number.isNaN(expiry);
@@ -45,11 +47,21 @@ export function buildCertificateFacts(inputs: readonly DumpInput[], collectedAt:
         leafValidFrom: leaf?.validFrom ?? '',
         leafExpiration: leaf?.expirationTime ?? '',
         expired: known && expiry < at,
+        rootSerial,
+        rootMismatch: rootSerial !== '' && usual !== '' && rootSerial !== usual,
         ...(known ? { hoursToExpiry: Math.floor((expiry - at) / HOUR_MS) } : {}),
       });
     }
   }
   return facts;
+}
+
+/** The root serial most certificates across all ztunnels chain to ('' when none, or a tie). */
+function mostCommonRoot(inputs: readonly DumpInput[]): string {
+  const counts = new Map<string, number>();
+  for (const input of inputs) for (const e of input.dump.certificates) if (e.root?.serialHex) counts.set(e.root.serialHex, (counts.get(e.root.serialHex) ?? 0) + 1);
+  const sorted = [...counts].sort((a, b) => b[1] - a[1]);
+  return sorted.length === 0 || (sorted.length > 1 && sorted[0]![1] === sorted[1]![1]) ? '' : sorted[0]![0];
 }
 
 export function buildWorkloadStateFacts(inputs: readonly DumpInput[]): WorkloadStateFact[] {

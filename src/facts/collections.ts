@@ -58,6 +58,7 @@ export const COLLECTIONS: Record<CollectionName, CollectionInfo> = {
       ztunnel: 'ztunnel pod', node: 'node', identity: 'SPIFFE identity', state: 'Available, Initializing or Unavailable',
       reason: 'text after "Unavailable: "', chainLength: 'certificates in the chain', leafSerial: 'leaf serial (hex)',
       leafValidFrom: 'leaf validFrom', leafExpiration: 'leaf expirationTime', expired: 'leaf expired before collection time',
+      rootSerial: 'root serial (hex)', rootMismatch: 'the root differs from the one most ztunnels hold',
       hoursToExpiry: 'hours from collection time to leaf expiry (absent without a leaf)',
     },
   },
@@ -65,7 +66,7 @@ export const COLLECTIONS: Record<CollectionName, CollectionInfo> = {
     description: 'One element per ztunnel: istiod\'s view of its xDS stream (syncz, adsz, debug/config_dump) vs. its own config_dump.',
     fields: {
       ...common,
-      ztunnel: 'ztunnel pod', node: 'node', connected: 'an istiod lists this ztunnel', istiod: 'istiod pod serving it',
+      ztunnel: 'ztunnel pod', node: 'node', connected: 'an istiod lists this ztunnel', connectionsKnown: 'istiod syncz or adsz is in the bundle', istiod: 'istiod pod serving it',
       addressSent: 'nonce sent for WDS Address', addressAcked: 'nonce acked for WDS Address',
       authorizationSent: 'nonce sent for Authorization', authorizationAcked: 'nonce acked for Authorization',
       lastError: 'last NACK error', stale: 'sent != acked or a NACK', hasIstiodView: 'istiod debug/config_dump for it is in the bundle',

@@ -97,6 +97,10 @@ export interface CertificateFact extends FactBase {
   leafExpiration: string;
   /** Leaf expiration before the bundle's collection time. */
   expired: boolean;
+  /** Serial (hex) of the root certificate, '' when none. */
+  rootSerial: string;
+  /** The root differs from the one most ztunnels hold (a trust domain or CA mismatch). */
+  rootMismatch: boolean;
   /** Hours from collection time to leaf expiration (negative when expired; absent without a leaf). */
   hoursToExpiry?: number;
 }
@@ -107,6 +111,8 @@ export interface XdsSyncFact extends FactBase {
   node: string;
   /** Some istiod's syncz/adsz lists this ztunnel. */
   connected: boolean;
+  /** The bundle holds istiod's list of connected proxies (syncz or adsz), so `connected` is known. */
+  connectionsKnown: boolean;
   istiod: string;
   addressSent: string;
   addressAcked: string;

@@ -106,6 +106,7 @@ export function buildXdsFacts({ ztunnels, nodeOf, namespaceOf, dumps, views }: X
       ztunnel: name,
       node,
       connected: sync !== undefined || adsByProxy.has(proxy),
+      connectionsKnown: views.syncz.length > 0 || views.adsz.length > 0,
       istiod: sync?.istiod ?? adsByProxy.get(proxy) ?? istiodDump?.istiod ?? '',
       addressSent: address?.sent ?? '',
       addressAcked: address?.acked ?? '',
