@@ -85,7 +85,7 @@ const DETECTORS: readonly Detector[] = [
   },
   {
     kind: 'jwt',
-    hint: /ey/,
+    hint: /(?<![A-Za-z0-9_-])ey[A-Za-z0-9_-]{8,}\./,
     pattern: /(?<![A-Za-z0-9_-])(?<header>ey[A-Za-z0-9_-]{8,})\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/gd,
     accept: (_value, m) => isJwtHeader(m.groups!.header!),
   },
@@ -163,6 +163,12 @@ export class LineContext {
     return this.quotesSeen;
   }
 }
+
+/**
+ * Could this text hold any secret at all? The union of every detector's hint plus what the
+ * multi-line inspector looks for; false means redaction can return the text untouched.
+ */
+export const ANY_SECRET_HINT = new RegExp([...DETECTORS.map((d) => d.hint?.source ?? '[^]'), '-----BEGIN', 'name'].join('|'), 'i');
 
 function overlaps(spans: readonly SecretSpan[], start: number, end: number): boolean {
   return spans.some((s) => start < s.end && s.start < end);

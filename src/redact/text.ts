@@ -6,6 +6,7 @@
  * applyInspection is the one place that turns a LineInspection into redacted text; the stream
  * transform uses it too, so a file redacted whole or streamed gives the same bytes.
  */
+import { ANY_SECRET_HINT } from './detect.js';
 import { addCount, marker, type RedactionCounts } from './kinds.js';
 import { LineInspector, type LineInspection } from './lines.js';
 
@@ -42,6 +43,8 @@ export function redactLine(line: string, inspector: LineInspector, counts: Redac
 
 export function redactText(text: string): RedactResult {
   const counts: RedactionCounts = {};
+  // Most strings (names, labels, timestamps) cannot hold a secret: skip the line machinery.
+  if (!ANY_SECRET_HINT.test(text)) return { text, counts };
   const inspector = new LineInspector();
   const parts: string[] = [];
   const lineBreak = /\r?\n/g;
