@@ -4,10 +4,40 @@
  * and the human-readable sizes used in one-line error messages.
  */
 import { Transform, type TransformCallback } from 'node:stream';
-import { BundleError } from '../errors.js';
+import { BundleError, UsageError } from '../errors.js';
 import { DEFAULT_LIMITS, type BundleLimits } from './source.js';
 
+/**
+ * Undocumented test hook: a JSON object of limits (e.g. {"maxFileBytes":10485760}) applied under
+ * the caller's overrides, so end-to-end tests can run the real CLI against small caps instead of
+ * inflating gigabytes to prove a bomb is stopped.
+ */
+export const LIMITS_ENV = 'ZTUNNEL_BUNDLE_LIMITS';
+
 export function resolveLimits(overrides: Partial<BundleLimits> = {}): BundleLimits {
+  return mergeLimits({ ...limitsFromEnv(), ...overrides });
+}
+
+function limitsFromEnv(): Partial<BundleLimits> {
+  const raw = process.env[LIMITS_ENV];
+  if (raw === undefined || raw === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new UsageError(`${LIMITS_ENV}: not a JSON object of limits`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new UsageError(`${LIMITS_ENV}: not a JSON object of limits`);
+  const limits: Partial<BundleLimits> = {};
+  for (const [key, value] of Object.entries(parsed)) {
+    if (!Object.hasOwn(DEFAULT_LIMITS, key)) throw new UsageError(`${LIMITS_ENV}: unknown limit "${key}"`);
+    if (!Number.isSafeInteger(value) || (value as number) <= 0) throw new UsageError(`${LIMITS_ENV}: ${key} must be a positive integer`);
+    limits[key as keyof BundleLimits] = value as number;
+  }
+  return limits;
+}
+
+function mergeLimits(overrides: Partial<BundleLimits>): BundleLimits {
   const limits = { ...DEFAULT_LIMITS };
   for (const key of Object.keys(DEFAULT_LIMITS) as (keyof BundleLimits)[]) {
     const value = overrides[key];
