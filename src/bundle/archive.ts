@@ -105,6 +105,8 @@ export class ExtractionTarget {
   /** Bundle path -> size, for every file written. */
   readonly files = new Map<string, number>();
   private readonly kinds = new Map<string, 'file' | 'directory'>();
+  /** Absolute directories already created under the extraction directory. */
+  private readonly madeDirs = new Set<string>();
   private readonly dir: string;
   private readonly archive: string;
   private readonly limits: BundleLimits;
@@ -179,8 +181,12 @@ export class ExtractionTarget {
   }
 
   private async mkdir(absolute: string, at: string): Promise<void> {
+    // Remembered, because a recursive mkdir of an existing directory still costs syscalls and an
+    // internal EEXIST error: with 100,000 small files in one folder that was most of the extraction time.
+    if (this.madeDirs.has(absolute)) return;
     try {
       await mkdir(absolute, { recursive: true, mode: 0o700 });
+      this.madeDirs.add(absolute);
     } catch (err) {
       throw new BundleError(at, `cannot extract: ${(err as NodeJS.ErrnoException).code ?? errorText(err)}`);
     }
