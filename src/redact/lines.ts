@@ -26,7 +26,8 @@ const PRIVATE_BEGIN = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----/;
 const PRIVATE_END = /-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----/;
 /** What may appear on the lines of a PEM body: base64, RFC 1421 headers, blank lines. */
 const PEM_BODY_LINE = /^[\s"']*(?:[A-Za-z0-9+/=]+|(?:Proc-Type|DEK-Info|Comment|Version):.*)?[\s"',]*$/;
-const PUBLIC_PEM = /-----BEGIN (?!.{0,40}PRIVATE)[A-Z0-9 ]{1,40}-----(?:[^-]|-(?!----END))*(?:-----END [A-Z0-9 ]{1,40}-----|$)/g;
+/** A public PEM block, or its start; the body stops at the next '-----' so the regex stays linear. */
+const PUBLIC_PEM = /-----BEGIN (?!.{0,40}PRIVATE)[A-Z0-9 ]{1,40}-----(?:[^-]|-(?!----))*(?:-----END [A-Z0-9 ]{1,40}-----)?/g;
 const BASE64_PEM = /(?<![A-Za-z0-9+/])LS0tLS1CRUdJT[A-Za-z0-9+/]+={0,2}/g;
 const ENV_NAME_LINE = /^\s*(?:-\s+)?["']?name["']?\s*:\s*["']?([A-Za-z_][A-Za-z0-9_.-]{0,128})["']?\s*,?\s*$/;
 const ENV_VALUE_LINE = /^\s*(?:-\s+)?["']?value["']?\s*:\s*/;
@@ -113,7 +114,8 @@ export class LineInspector {
       PUBLIC_PEM.lastIndex = 0;
       for (let m = PUBLIC_PEM.exec(line); m !== null; m = PUBLIC_PEM.exec(line)) {
         result.publicRanges.push({ start: m.index, end: m.index + m[0].length });
-        if (!m[0].includes('-----END ') && closingQuote(m[0], 0) < 0) this.inPublicPem = true;
+        const toEndOfLine = m.index + m[0].length === line.length;
+        if (toEndOfLine && !m[0].includes('-----END ') && closingQuote(m[0], 0) < 0) this.inPublicPem = true;
       }
     }
     if (line.includes('LS0tLS1CRUdJT')) {

@@ -12,7 +12,7 @@ import { openBundle } from '../../src/bundle/open.js';
 import type { BundleSource } from '../../src/bundle/source.js';
 import { BundleError } from '../../src/errors.js';
 import { redactText } from '../../src/redact/index.js';
-import { scanBundle } from '../../src/scan/index.js';
+import { LineScanner, scanBundle } from '../../src/scan/index.js';
 import { SEEDED, rsaKey } from '../redact/seeded.js';
 
 const LOG = 'ztunnel/ztunnel-6hvcw/ztunnel.log';
@@ -100,6 +100,25 @@ describe('scanBundle: unreadable files', () => {
     const source = { ...bundle, list: () => [LOG], openStream: () => Readable.from([big, ` token=${'Zz9'.repeat(8)}\n`]) } as unknown as BundleSource;
     const hits = await scanBundle(source, { maxLineChars: 64 * 1024 });
     expect(hits.map((h) => [h.line, h.kind])).toEqual([[1, 'generic-secret']]);
+  });
+});
+
+describe('LineScanner on hostile lines', () => {
+  it('stays linear on megabyte lines built to make regexes backtrack', () => {
+    const hostile = [
+      '-----BEGIN CERTIFICATE-----'.repeat(40_000),
+      '-----BEGIN CERTIFICATE-----' + 'A'.repeat(1_000_000),
+      'Ab1'.repeat(350_000),
+      'Ab1/'.repeat(250_000),
+      'ey'.repeat(500_000),
+      'password='.repeat(100_000),
+      'LS0tLS1CRUdJT'.repeat(80_000),
+    ];
+    for (const line of hostile) {
+      const started = performance.now();
+      new LineScanner().scanLine(line);
+      expect(performance.now() - started, line.slice(0, 30)).toBeLessThan(3000);
+    }
   });
 });
 
