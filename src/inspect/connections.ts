@@ -84,8 +84,8 @@ export function connectionItems(dump: ZtunnelConfigDump, filter: InspectFilter):
     info: {
       name: s.name,
       namespace: s.namespace,
-      // The parser does not keep info.trustDomain; istioctl prints "" when the dump omits it.
-      trustDomain: (s as { trustDomain?: string }).trustDomain ?? '',
+      // ztunnel's workload info has no trust domain; istioctl's struct does, and prints "".
+      trustDomain: '',
       serviceAccount: s.serviceAccount ?? '',
     },
   }));
