@@ -57,6 +57,8 @@ function isPlaceholderValue(raw: string): boolean {
   const value = raw.replace(/^["']|["']$/g, '');
   if (value.length === 0 || value.includes(MARKER_PREFIX)) return true;
   if (/^(true|false|null|nil|none|yes|no|~|\{\}|\[\])$/i.test(value)) return true;
+  // Small numbers are counts, ports and TTLs (manifest.json's `"bearer-token": 2`), not secrets.
+  if (/^-?\d{1,6}(\.\d+)?$/.test(value)) return true;
   // The user's own masking ("****", "xxx") and references to elsewhere ($(VAR), ${VAR}).
   if (/^[*xX.•-]+$/.test(value) || /^\$[({][^)}]*[)}]$/.test(value)) return true;
   // A file the secret is read from (`token: /var/run/secrets/tokens/istio-token`), a YAML tag

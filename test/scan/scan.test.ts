@@ -77,6 +77,25 @@ describe('scanBundle: high-entropy strings', () => {
   });
 });
 
+describe('scanBundle: the bundle\'s own manifest', () => {
+  it('does not mistake redaction counts for secrets', async () => {
+    const manifest = {
+      schemaVersion: '1',
+      artifacts: [
+        {
+          path: 'ztunnel/ztunnel-6hvcw/ztunnel.log',
+          status: 'ok',
+          sha256: 'b5bb9d8014a0f9b1d61e21e796d78dccdf1352f23cd32812f4850b878ae4944c',
+          redactions: { 'bearer-token': 2, 'private-key': 1, 'kubeconfig-credential': 1, 'github-token': 3, password: 1, 'secret-env': 1 },
+        },
+      ],
+    };
+    const text = JSON.stringify(manifest, null, 2);
+    expect(await scanBundle(new MemoryBundle({ 'manifest.json': text }))).toEqual([]);
+    expect(redactText(text).text).toBe(text);
+  });
+});
+
 describe('scanBundle: unreadable files', () => {
   it('turns a failing stream into a BundleError naming the file', async () => {
     const inner = new MemoryBundle({ [LOG]: 'x\n' });
