@@ -6,14 +6,18 @@
  */
 import type { SecretKind } from './kinds.js';
 
-const SECRET_WORDS = new Set(['TOKEN', 'SECRET', 'PASSWORD', 'PASSWD', 'PWD', 'PASSPHRASE', 'CREDENTIAL', 'CREDENTIALS', 'APIKEY', 'AUTH']);
+const SECRET_WORDS = new Set(['TOKEN', 'SECRET', 'PASSWORD', 'PASSWD', 'PWD', 'PASSPHRASE', 'CREDENTIAL', 'CREDENTIALS', 'APIKEY']);
+/** Words that name a secret only at the end (PROXY_AUTH), not inside a setting (mesh-auth-gc-interval). */
+const SECRET_LAST_WORDS = new Set(['AUTH']);
 /** Two words that together name a key: API_KEY, ACCESS_KEY, PRIVATE_KEY ... */
 const KEY_QUALIFIERS = new Set(['API', 'ACCESS', 'PRIVATE', 'SECRET', 'CLIENT', 'SIGNING', 'ENCRYPTION', 'MASTER']);
 /** A last word that makes the whole name a setting about a secret rather than the secret itself. */
 const BENIGN_LAST_WORDS = new Set([
   'TTL', 'PATH', 'FILE', 'DIR', 'NAME', 'NAMES', 'ENABLED', 'ENABLE', 'TYPE', 'POLICY', 'AUDIENCE', 'PROVIDER',
   'MODE', 'SECONDS', 'TIMEOUT', 'DURATION', 'LIFETIME', 'EXPIRATION', 'EXPIRY', 'ID', 'LENGTH', 'SIZE',
-  'LOGGING', 'REF', 'MOUNT', 'VERSION', 'COUNT', 'HEADER', 'FORMAT', 'SOURCE', 'KIND',
+  'LOGGING', 'REF', 'MOUNT', 'VERSION', 'COUNT', 'HEADER', 'FORMAT', 'SOURCE', 'KIND', 'INTERVAL', 'PERIOD',
+  'DELAY', 'RETRIES', 'LIMIT', 'MAX', 'MIN', 'THRESHOLD', 'ADDRESS', 'ADDR', 'HOST', 'PORT', 'URL', 'URI', 'ENDPOINT',
+  'ISSUER', 'SCOPE', 'SCOPES', 'NAMESPACE', 'SELECTOR', 'LABEL', 'ALGORITHM', 'METHOD', 'STRATEGY', 'QUEUE', 'BACKEND',
 ]);
 const PASSWORD_WORDS = new Set(['PASSWORD', 'PASSWD', 'PWD', 'PASSPHRASE']);
 
@@ -31,11 +35,12 @@ export function secretKindForName(name: string): SecretKind | undefined {
   const words = nameWords(name);
   const last = words[words.length - 1];
   if (last === undefined || BENIGN_LAST_WORDS.has(last)) return undefined;
-  let secret = false;
+  let secret = SECRET_LAST_WORDS.has(last);
   let password = false;
   words.forEach((word, i) => {
     if (SECRET_WORDS.has(word)) secret = true;
-    if (PASSWORD_WORDS.has(word)) password = true;
+    // PGPASSWORD, MYSQLPASSWD: a password glued to a product name.
+    if (PASSWORD_WORDS.has(word) || word.endsWith('PASSWORD') || word.endsWith('PASSWD')) password = true;
     if (word === 'KEY' && i > 0 && KEY_QUALIFIERS.has(words[i - 1]!)) secret = true;
   });
   if (password) return 'password';
