@@ -160,7 +160,8 @@ export async function runRules(opts: RulesOptions): Promise<number> {
     report.push({ id: rule.id, passed: results.every((r) => r.problems.length === 0), cases: results.map((r) => ({ name: r.caseName, passed: r.problems.length === 0, problems: r.problems })) });
     if (format === 'table') print(stdout, ruleLines(rule, results));
   }
-  const summary = `${rules.length} rule${rules.length === 1 ? '' : 's'}, ${passed} case${passed === 1 ? '' : 's'} passed, ${failed} failed`;
+  // Always this exact shape (even "1 rules"): CI scripts read it.
+  const summary = `${rules.length} rules, ${passed} cases passed, ${failed} failed`;
   print(stdout, format === 'json' ? [JSON.stringify({ rules: report, summary: { rules: rules.length, passed, failed } }, null, 2)] : [summary]);
   return failed > 0 ? ExitCode.findings : ExitCode.ok;
 }

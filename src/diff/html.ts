@@ -137,7 +137,7 @@ function view(diff: DiffReport) {
       { label: 'Before', side: diff.before, total: total(diff.before) },
       { label: 'After', side: diff.after, total: total(diff.after) },
     ],
-    severities: SEVERITIES,
+    severities: SEVERITIES.map((s) => s[0]!.toUpperCase() + s.slice(1)),
     rows: [row('new', 'New', diff.new), row('resolved', 'Resolved', diff.resolved), row('unchanged', 'Unchanged', unchanged), ...(diff.notRechecked.length > 0 ? [row('not-rechecked', 'Not re-checked', diff.notRechecked)] : [])],
     sections,
   };

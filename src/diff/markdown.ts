@@ -53,7 +53,7 @@ export function renderDiffMarkdown(diff: DiffReport, options: DiffMarkdownOption
     `${countsTable(diff)}\n\n`,
   ].join('\n');
   const sections: { title: string; intro: string; entries: string[] }[] = [
-    { title: `New (${diff.new.length})`, intro: 'Findings in the AFTER bundle only.', entries: diff.new.map((f) => findingMarkdown(f)) },
+    { title: `New (${diff.new.length})`, intro: 'Findings in the AFTER bundle only.', entries: diff.new.map((f) => `${findingMarkdown(f).trimEnd()}\n\n`) },
     { title: `Resolved (${diff.resolved.length})`, intro: 'Findings in the BEFORE bundle that no longer fire.', entries: diff.resolved.map((f) => `${oneLine(f)}\n`) },
     {
       title: `Not re-checked (${diff.notRechecked.length})`,
@@ -71,13 +71,15 @@ export function renderDiffMarkdown(diff: DiffReport, options: DiffMarkdownOption
     budget -= top.length;
     body.push(top);
     for (const entry of section.entries) {
-      if (entry.length + 1 > budget) {
+      if (entry.length > budget) {
         left += 1;
         continue;
       }
-      budget -= entry.length + 1;
-      body.push(`${entry}\n`);
+      budget -= entry.length;
+      body.push(entry);
     }
+    // One-line entries form a tight list; end it before the next heading.
+    if (!body.at(-1)?.endsWith('\n\n')) body.push('\n');
   }
   const note = left > 0 ? `> **${left} entr${left === 1 ? 'y was' : 'ies were'} left out** to keep this text under ${maxChars} characters. The JSON and HTML diffs have them all.\n` : '';
   return head + body.join('') + note;

@@ -151,7 +151,7 @@ describe('rules test', () => {
         'PASS ztunnel-many-restarts',
         "  pass: a healthy cluster's ztunnels never restarted",
         '  pass: five restarts fire',
-        '1 rule, 2 cases passed, 0 failed',
+        '1 rules, 2 cases passed, 0 failed',
         '',
       ].join('\n'),
     );
@@ -169,7 +169,7 @@ describe('rules test', () => {
     expect(out).toContain('FAIL untested-rule\n  FAIL: (test file)\n        ');
     expect(out).toContain('FAIL ztunnel-many-restarts\n');
     expect(out).toContain('  FAIL: five restarts fire\n        finding 1: subject "ztunnel-8smsz" is not "ztunnel-other"\n');
-    expect(out.trimEnd().split('\n').at(-1)).toBe('2 rules, 1 case passed, 2 failed');
+    expect(out.trimEnd().split('\n').at(-1)).toBe('2 rules, 1 cases passed, 2 failed');
   });
 
   it('exits 2 without running anything when the rules do not load', async () => {
