@@ -5,7 +5,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, ToolError, errorText } from '../errors.js';
 import { toolVersion } from '../util/package.js';
-import { parseFormats, parseNonNegative, parsePort, parseSeverityThreshold } from './options.js';
+import { parseByteSize, parseDurationMs, parseFormats, parseNonNegative, parsePort, parsePositive, parseSeverityThreshold } from './options.js';
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -46,6 +46,54 @@ Examples:
         builtinRules: opts.builtinRules,
         failOn: parseSeverityThreshold(opts.failOn),
         color: opts.color && !process.env.NO_COLOR && Boolean(process.stdout.isTTY),
+      }));
+    });
+
+  program
+    .command('demo')
+    .description('Run the whole pipeline with no cluster: replay the demo cluster shipped with the tool, collect it, analyze it.')
+    .option('-o, --output <dir>', 'directory for bundle.tar.gz and report.html, report.md, report.json', 'ztunnel-bundle-demo')
+    .option('--bundle <bundle>', 'replay this bundle instead of the shipped demo cluster (fixtures/broken)')
+    .option('--no-color', 'plain terminal output')
+    .action(async (opts: { output: string; bundle?: string; color: boolean }) => {
+      const { runDemo } = await import('../commands/demo.js');
+      program.setOptionValue('exitCode', await runDemo({ output: opts.output, ...(opts.bundle ? { bundle: opts.bundle } : {}), color: opts.color && !process.env.NO_COLOR && Boolean(process.stdout.isTTY) }));
+    });
+
+  program
+    .command('collect')
+    .description('Snapshot a live ambient cluster (ztunnel, istiod, istio-cni, Kubernetes objects) into one bundle, secrets redacted.')
+    .option('--kubeconfig <file>', 'kubeconfig to use (default: $KUBECONFIG or ~/.kube/config)')
+    .option('--context <name>', 'kubeconfig context to use (default: the current one)')
+    .option('--istio-namespace <ns>', 'namespace of istiod, ztunnel and istio-cni', 'istio-system')
+    .option('-o, --output <file>', 'bundle to write: .tar.gz (default ztunnel-bundle-<UTC time>.tar.gz) or .zip')
+    .option('--since <duration>', 'only logs newer than this, e.g. 30m, 2h, 1d (default: all, up to --max-log-bytes)')
+    .option('--focus <ns/pod>', 'collect only the ztunnels (and istio-cni) on the nodes of these pods, e.g. the failing client and server (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
+    .option('--concurrency <n>', 'cluster calls in flight at once', parsePositive('--concurrency'), 16)
+    .option('--timeout <duration>', 'per-request timeout, e.g. 30s, 2m', parseDurationMs('--timeout'), 30_000)
+    .option('--max-log-bytes <size>', 'keep at most this much of each log (its tail), e.g. 50Mi, 1Gi', parseByteSize('--max-log-bytes'), 50 * 1024 ** 2)
+    .option('--no-redact', 'do not redact secrets (the bundle is then NOT safe to share)')
+    .option('--check', 'only check, with SelfSubjectAccessReviews, that you have the permissions collect needs')
+    .addHelpText('after', `
+Read-only: lists and gets objects, reads pod logs and port-forwards to the ztunnel admin (15000),
+stats (15020) and readiness (15021) ports and istiod's debug port (15014). Secret data is never fetched.
+The minimal ClusterRole is in docs/rbac.yaml.
+
+Exit codes:
+  0    complete bundle
+  2    could not start (no cluster, bad options, output not writable)
+  3    partial bundle: some artifacts failed (each is named in manifest.json); --check: permissions missing
+  130  interrupted (Ctrl-C): a partial bundle marked interrupted, or nothing after a second Ctrl-C
+
+Examples:
+  ztunnel-bundle collect
+  ztunnel-bundle collect --focus default/curl-7656cf8794-r7zb9 --focus default/productpage-v1-87d54dd59-fn6vw --since 1h
+  ztunnel-bundle collect --check`)
+    .action(async (opts: { kubeconfig?: string; context?: string; istioNamespace: string; output?: string; since?: string; focus: string[]; concurrency: number; timeout: number; maxLogBytes: number; redact: boolean; check?: boolean }) => {
+      const { runCollect } = await import('../commands/collect.js');
+      program.setOptionValue('exitCode', await runCollect({
+        kubeconfig: opts.kubeconfig, context: opts.context, istioNamespace: opts.istioNamespace, output: opts.output, since: opts.since,
+        focus: opts.focus, concurrency: opts.concurrency, timeoutMs: opts.timeout, maxLogBytes: opts.maxLogBytes, redact: opts.redact, check: opts.check === true,
       }));
     });
 

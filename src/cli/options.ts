@@ -45,3 +45,36 @@ export function parseNonNegative(flag: string): (value: string) => number {
     return n;
   };
 }
+
+/** A whole number >= 1 for the named flag. */
+export function parsePositive(flag: string): (value: string) => number {
+  return (value: string) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag}: "${value}" is not a whole number >= 1`);
+    return n;
+  };
+}
+
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** "30s", "2m", "1500ms" (a bare number is seconds) -> milliseconds. */
+export function parseDurationMs(flag: string): (value: string) => number {
+  return (value: string) => {
+    const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
+    const ms = m ? Number(m[1]) * DURATION_UNITS[m[2] ?? 's']! : NaN;
+    if (!(ms > 0)) throw new UsageError(`${flag}: "${value}" is not a duration like 30s, 2m or 1500ms`);
+    return Math.round(ms);
+  };
+}
+
+const SIZE_UNITS: Record<string, number> = { '': 1, k: 1e3, m: 1e6, g: 1e9, ki: 1024, mi: 1024 ** 2, gi: 1024 ** 3 };
+
+/** "50Mi", "1G", "1048576" -> bytes. */
+export function parseByteSize(flag: string): (value: string) => number {
+  return (value: string) => {
+    const m = /^(\d+(?:\.\d+)?)\s*(ki|mi|gi|k|m|g)?b?$/i.exec(value.trim());
+    const bytes = m ? Number(m[1]) * SIZE_UNITS[(m[2] ?? '').toLowerCase()]! : NaN;
+    if (!(bytes >= 1)) throw new UsageError(`${flag}: "${value}" is not a size like 50Mi, 1Gi or 1048576`);
+    return Math.floor(bytes);
+  };
+}

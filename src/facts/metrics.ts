@@ -13,7 +13,10 @@ export interface ZtunnelMetrics {
 export function summarizeMetrics(text: string, file: string): ZtunnelMetrics {
   const families = parseMetrics(text, file);
   return {
-    xdsTerminationErrors: Math.round(sumSamples(families, 'istio_xds_connection_terminations_total', { reason: /^(?!Reconnect$|Complete$).*/ })),
+    // Before 1.22 the counter was istio_connection_terminations_total; the labels are the same.
+    xdsTerminationErrors: Math.round(
+      ['istio_xds_connection_terminations_total', 'istio_connection_terminations_total'].reduce((sum, name) => sum + sumSamples(families, name, { reason: /^(?!Reconnect$|Complete$).*/ }), 0),
+    ),
     pendingProxies: Math.round(sumSamples(families, 'workload_manager_pending_proxy_count')),
   };
 }
