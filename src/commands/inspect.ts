@@ -40,6 +40,48 @@ export interface InspectOptions {
   stdin?: NodeJS.ReadableStream;
 }
 
+/** istioctl's subcommand names and aliases, so `inspect svc` works like `ztunnel-config svc`. */
+const VIEW_ALIASES: Record<string, InspectView> = {
+  w: 'workloads', workload: 'workloads', workloads: 'workloads',
+  s: 'services', svc: 'services', service: 'services', services: 'services',
+  p: 'policies', pol: 'policies', policy: 'policies', policies: 'policies',
+  cert: 'certificates', certs: 'certificates', certificate: 'certificates', certificates: 'certificates', secret: 'certificates',
+  cons: 'connections', connection: 'connections', connections: 'connections',
+  all: 'all',
+};
+
+/** The view a user typed (a name or an istioctl alias), or a UsageError. */
+export function parseInspectView(name: string): InspectView {
+  const view = VIEW_ALIASES[name.toLowerCase()];
+  if (!view) throw new UsageError(`inspect: unknown view "${name}"; expected one of ${VIEWS.join(', ')}`);
+  return view;
+}
+
+/** Help text for the CLI to show after the options (`.addHelpText('after', INSPECT_HELP)`). */
+export const INSPECT_HELP = `
+Views (istioctl ztunnel-config names and aliases work too):
+  workloads (w)      NAMESPACE POD NAME ADDRESS NODE WAYPOINT PROTOCOL
+  services (svc, s)  NAMESPACE SERVICE NAME SERVICE VIP WAYPOINT ENDPOINTS
+  policies (pol, p)  NAMESPACE POLICY NAME ACTION SCOPE
+  certificates (certs, cert)
+                     CERTIFICATE NAME TYPE STATUS VALID CERT SERIAL NUMBER NOT AFTER NOT BEFORE
+  connections (cons) WORKLOAD DIRECTION LOCAL REMOTE REMOTE TARGET PROTOCOL
+  all                the five tables in that order
+
+Which ztunnel: --ztunnel POD, --node NODE (its ztunnel; workloads narrowed to the node), or
+--pod NAMESPACE/POD (a workload pod: the ztunnel on its node, output narrowed to the pod). With
+none, the first ztunnel by name is shown and named on stderr. VALID CERT is judged at the
+bundle's collection time (manifest.json collectedAt) unless --at says otherwise; for --file, now.
+
+Examples:
+  ztunnel-bundle inspect workloads bundle.tar.gz --pod default/productpage-v1-6b8f9c7d4-x2x9z
+  ztunnel-bundle inspect certificates bundle/ --node worker-1
+  ztunnel-bundle inspect connections bundle.zip --ztunnel ztunnel-4xk2p --direction inbound --raw
+  ztunnel-bundle inspect all bundle/ --with-headers -o yaml
+  kubectl port-forward -n istio-system ztunnel-4xk2p 15000 &
+  curl -s localhost:15000/config_dump | ztunnel-bundle inspect services -f -
+`;
+
 interface Loaded {
   dump: ZtunnelConfigDump;
   workload?: { namespace: string; name: string };

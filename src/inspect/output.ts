@@ -15,11 +15,6 @@ export function goMap<V>(record: Readonly<Record<string, V>>): Map<string, V> {
 
 const GO_ESCAPES: Record<string, string> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026', '\u2028': '\\u2028', '\u2029': '\\u2029' };
 
-function scalar(value: unknown): string {
-  // Escaped characters can only occur inside strings, so a plain replace is safe.
-  return (JSON.stringify(value) ?? 'null').replace(/[<>&\u2028\u2029]/g, (c) => GO_ESCAPES[c]!);
-}
-
 function entriesOf(value: object): [string, unknown][] {
   const entries: [string, unknown][] =
     value instanceof Map
@@ -28,21 +23,69 @@ function entriesOf(value: object): [string, unknown][] {
   return entries.filter(([, v]) => v !== undefined);
 }
 
-function write(value: unknown, indent: string): string {
-  if (value === null || typeof value !== 'object') return scalar(value);
+/**
+ * Appends the indented JSON of value to out, keeping Map keys in string order: the slower path,
+ * for documents whose maps have integer-like keys (ports) that JSON.stringify would reorder.
+ */
+function write(value: unknown, indent: string, out: string[]): void {
+  if (value === null || typeof value !== 'object') {
+    out.push(JSON.stringify(value) ?? 'null');
+    return;
+  }
   const inner = `${indent}    `;
   if (Array.isArray(value)) {
-    if (value.length === 0) return '[]';
-    return `[\n${value.map((v) => `${inner}${write(v ?? null, inner)}`).join(',\n')}\n${indent}]`;
+    if (value.length === 0) return void out.push('[]');
+    out.push('[\n');
+    value.forEach((v, i) => {
+      out.push(i === 0 ? inner : `,\n${inner}`);
+      write(v ?? null, inner, out);
+    });
+    out.push(`\n${indent}]`);
+    return;
   }
   const entries = entriesOf(value);
-  if (entries.length === 0) return '{}';
-  return `{\n${entries.map(([k, v]) => `${inner}${scalar(k)}: ${write(v, inner)}`).join(',\n')}\n${indent}}`;
+  if (entries.length === 0) return void out.push('{}');
+  out.push('{\n');
+  entries.forEach(([k, v], i) => {
+    out.push(i === 0 ? inner : `,\n${inner}`, JSON.stringify(k), ': ');
+    write(v, inner, out);
+  });
+  out.push(`\n${indent}}`);
+}
+
+/** Thrown inside JSON.stringify when a Map has keys a JavaScript object would reorder. */
+const NEEDS_WRITER = Symbol('needs-writer');
+const isArrayIndex = (key: unknown) => /^(0|[1-9]\d{0,9})$/.test(String(key)) && Number(key) < 2 ** 32 - 1;
+
+/** JSON.stringify (fast) with Maps as sorted objects, or undefined when a Map has integer-like keys. */
+function nativeJson(value: unknown): string | undefined {
+  try {
+    return JSON.stringify(
+      value,
+      (_key, v: unknown) => {
+        if (!(v instanceof Map)) return v;
+        const entries = [...v].map(([k, x]) => [String(k), x] as [string, unknown]).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+        if (entries.some(([k]) => isArrayIndex(k))) throw NEEDS_WRITER;
+        return Object.fromEntries(entries);
+      },
+      4,
+    );
+  } catch (err) {
+    if (err === NEEDS_WRITER) return undefined;
+    throw err;
+  }
 }
 
 /** The text istioctl prints for `-o json`: the indented document and a newline. */
 export function renderJson(value: unknown): string {
-  return `${write(value, '')}\n`;
+  let text = nativeJson(value);
+  if (text === undefined) {
+    const out: string[] = [];
+    write(value, '', out);
+    text = out.join('');
+  }
+  // Go's HTML-safe escapes; these characters can only occur inside strings, so one pass is safe.
+  return `${text.replace(/[<>&\u2028\u2029]/g, (c) => GO_ESCAPES[c]!)}\n`;
 }
 
 /** The text istioctl prints for `-o yaml` (Fprintln of YAML that already ends in a newline, hence the blank line). */

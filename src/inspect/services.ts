@@ -9,7 +9,7 @@ import type { ZtEndpoint, ZtService, ZtunnelConfigDump } from '../parse/configDu
 import { byKeys, sameFold, type InspectFilter } from './filter.js';
 import { goMap } from './output.js';
 import { tabwriteRows } from './tabwriter.js';
-import { waypointName } from './workloads.js';
+import { waypointIndex, waypointName } from './workloads.js';
 
 export const SERVICE_HEADER = ['NAMESPACE', 'SERVICE NAME', 'SERVICE VIP', 'WAYPOINT', 'ENDPOINTS'];
 
@@ -23,11 +23,12 @@ export function selectServices(dump: ZtunnelConfigDump, filter: InspectFilter): 
 export function servicesTable(dump: ZtunnelConfigDump, filter: InspectFilter): string {
   const statusByUid = new Map(dump.workloads.map((w) => [w.uid, w.status]));
   const healthy = (e: ZtEndpoint) => (e.status ?? statusByUid.get(e.workloadUid)) === 'Healthy';
+  const waypoints = waypointIndex(dump.services);
   const rows = selectServices(dump, filter).map((s) => [
     s.namespace,
     s.name,
     s.vipAddresses.join(','),
-    waypointName(s.waypoint, dump.services),
+    waypointName(s.waypoint, waypoints),
     `${s.endpoints.filter(healthy).length}/${s.endpoints.length}`,
   ]);
   return tabwriteRows([SERVICE_HEADER, ...rows]);

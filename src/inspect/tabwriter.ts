@@ -43,9 +43,10 @@ export function tabwrite(text: string, options: TabwriterOptions = {}): string {
 /** A table: header and rows, each an array of cells, every line ending in a newline. */
 export function tabwriteRows(rows: readonly (readonly string[])[], options: TabwriterOptions = {}): string {
   // Cells are joined by tabs and the last cell stays unterminated, like `fmt.Fprintf(w, "%v\t%v\n")`.
-  // Tabs and newlines inside a value would break the layout (Go would split there too); hostile
-  // bundle values are flattened to spaces instead.
-  const clean = (cell: string) => cell.replace(/[\t\n\r\f\v]/g, ' ');
+  // Tabs and newlines inside a value would break the layout (Go would split there too), and other
+  // control characters (ESC above all) would reach the terminal: hostile bundle values are
+  // flattened to spaces and '?' instead.
+  const clean = (cell: string) => cell.replace(/[\t\n\r\f\v]/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
   return tabwrite(rows.map((row) => `${row.map(clean).join('\t')}\n`).join(''), options);
 }
 

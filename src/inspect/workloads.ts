@@ -10,11 +10,27 @@ import { tabwriteRows } from './tabwriter.js';
 
 export const WORKLOAD_HEADER = ['NAMESPACE', 'POD NAME', 'ADDRESS', 'NODE', 'WAYPOINT', 'PROTOCOL'];
 
-/** istioctl's waypointName: the service whose "ns/hostname" or one of whose VIPs is the destination. */
-export function waypointName(waypoint: GatewayAddress | undefined, services: readonly ZtService[]): string {
+/**
+ * Service name by waypoint destination: "ns/hostname" and every VIP ("network/IP") of each
+ * service, the first service in dump order winning, as istioctl's linear search does. Built once
+ * per table so a large mesh is not searched once per workload.
+ */
+export function waypointIndex(services: readonly ZtService[]): Map<string, string> {
+  const index = new Map<string, string>();
+  const add = (key: string, name: string) => {
+    if (!index.has(key)) index.set(key, name);
+  };
+  for (const s of services) {
+    add(`${s.namespace}/${s.hostname}`, s.name);
+    for (const vip of s.vips) add(vip, s.name);
+  }
+  return index;
+}
+
+/** istioctl's waypointName: None without a waypoint, NA when no service answers to its destination. */
+export function waypointName(waypoint: GatewayAddress | undefined, index: ReadonlyMap<string, string>): string {
   if (!waypoint) return 'None';
-  const svc = services.find((s) => `${s.namespace}/${s.hostname}` === waypoint.destination || s.vips.includes(waypoint.destination));
-  return svc ? svc.name : 'NA';
+  return index.get(waypoint.destination) ?? 'NA';
 }
 
 export function selectWorkloads(dump: ZtunnelConfigDump, filter: InspectFilter): ZtWorkload[] {
@@ -27,12 +43,13 @@ export function selectWorkloads(dump: ZtunnelConfigDump, filter: InspectFilter):
 }
 
 export function workloadsTable(dump: ZtunnelConfigDump, filter: InspectFilter): string {
+  const waypoints = waypointIndex(dump.services);
   const rows = selectWorkloads(dump, filter).map((w) => [
     w.namespace,
     w.name,
     w.workloadIps.join(',') || (w.hostname ?? ''),
     w.node ?? '',
-    waypointName(w.waypoint, dump.services),
+    waypointName(w.waypoint, waypoints),
     w.protocol,
   ]);
   return tabwriteRows([WORKLOAD_HEADER, ...rows]);

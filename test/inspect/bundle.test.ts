@@ -133,6 +133,18 @@ describe('errors are one line and name the problem', () => {
     await oneLine(inspect({ view: 'workloads', bundle: HEALTHY, pod: 'a/b/c' }), UsageError, '--pod a/b/c: expected NAMESPACE/POD or POD');
   });
 
+  it('a bare pod name found in two namespaces', async () => {
+    const twice = join(work, 'twice');
+    await cp(HEALTHY, twice, { recursive: true });
+    const list = JSON.parse(await readFile(join(twice, 'cluster/pods.json'), 'utf8')) as { items: Pod[] };
+    const pod = list.items.find((p) => p.metadata.name.startsWith('details-'))!;
+    list.items.push({ ...pod, metadata: { ...pod.metadata, namespace: 'staging' } });
+    await writeFile(join(twice, 'cluster/pods.json'), JSON.stringify(list));
+    await oneLine(inspect({ view: 'workloads', bundle: twice, pod: pod.metadata.name }), UsageError, `--pod ${pod.metadata.name}: pods of that name in namespaces default, staging; use NAMESPACE/POD`);
+    const chosen = await inspect({ view: 'workloads', bundle: twice, pod: `default/${pod.metadata.name}` });
+    expect(rowsOf(chosen.stdout).map((r) => r[1])).toEqual([pod.metadata.name]);
+  });
+
   it('a pod on a node whose ztunnel left no config dump', async () => {
     await oneLine(
       inspect({ view: 'workloads', bundle: BROKEN, pod: 'legacy/httpbin-lr8mnx5j8z-2bhld' }),

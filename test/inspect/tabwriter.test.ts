@@ -44,5 +44,6 @@ describe('tabwriteRows', () => {
 
   it('flattens tabs and newlines inside values so hostile data cannot break the table', () => {
     expect(tabwriteRows([['A', 'B'], ['x\ty', 'z\nw']])).toBe('A   B\nx y z w\n');
+    expect(tabwriteRows([['A', 'B'], ['\u001b[2Jx', 'y\u0000\u009b']])).toBe('A     B\n?[2Jx y??\n');
   });
 });
