@@ -23,15 +23,39 @@ export interface Suppression {
   origin: string;
 }
 
-/** `*` is any run of characters (including `/`, so SPIFFE ids and paths match), `?` one character. */
-export function globToRegExp(glob: string): RegExp {
-  let source = '';
-  for (const char of glob) {
-    if (char === '*') source += '.*';
-    else if (char === '?') source += '.';
-    else source += char.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${source}$`, 'su');
+/**
+ * A glob matcher: `*` is any run of characters (including `/`, so SPIFFE ids and paths match),
+ * `?` one character, everything else literal. Matched by the classic two-pointer walk that
+ * backtracks only to the last `*`: at worst glob length times name length, never the
+ * exponential backtracking a `.*a.*a.*` regular expression can hit on a hostile subject name.
+ */
+export function compileGlob(glob: string): (text: string) => boolean {
+  const pattern = Array.from(glob);
+  return (value: string) => {
+    const text = Array.from(value);
+    let p = 0;
+    let t = 0;
+    let star = -1;
+    let resume = 0;
+    while (t < text.length) {
+      if (p < pattern.length && (pattern[p] === '?' || (pattern[p] !== '*' && pattern[p] === text[t]))) {
+        p += 1;
+        t += 1;
+      } else if (p < pattern.length && pattern[p] === '*') {
+        star = p;
+        resume = t;
+        p += 1;
+      } else if (star >= 0) {
+        p = star + 1;
+        resume += 1;
+        t = resume;
+      } else {
+        return false;
+      }
+    }
+    while (p < pattern.length && pattern[p] === '*') p += 1;
+    return p === pattern.length;
+  };
 }
 
 /** A date-only `expires` lasts through that day (UTC); a timestamp is exact. */
@@ -119,15 +143,24 @@ export async function loadSuppressions(options: { flags?: readonly string[]; fil
   return parseSuppressions({ flags: options.flags, file: { path, text } });
 }
 
+/** Suppressions naming a rule that is not loaded would silently do nothing: a typo must fail. */
+export function checkSuppressedRules(suppressions: readonly Suppression[], ruleIds: Iterable<string>): void {
+  const known = new Set(ruleIds);
+  const unknown = suppressions.filter((s) => !known.has(s.rule));
+  if (unknown.length > 0) {
+    throw new UsageError(unknown.map((s) => `${s.origin === '--suppress' ? '--suppress' : s.origin}: no rule "${s.rule}" is loaded (see ztunnel-bundle rules list)`).join('\n'));
+  }
+}
+
 interface CompiledSuppression {
   suppression: Suppression;
-  subject?: RegExp;
+  subject?: (text: string) => boolean;
 }
 
 function matchesSubject(compiled: CompiledSuppression, f: Finding): boolean {
   if (!compiled.subject) return true;
   const { namespace, name } = f.subject;
-  return compiled.subject.test(name) || (namespace !== undefined && compiled.subject.test(`${namespace}/${name}`));
+  return compiled.subject(name) || (namespace !== undefined && compiled.subject(`${namespace}/${name}`));
 }
 
 function reasonText(s: Suppression): string {
@@ -154,7 +187,7 @@ export function applySuppressions(report: Report, suppressions: readonly Suppres
       expired.push({ rule: s.rule, ...(s.subject === undefined ? {} : { subject: s.subject }), reason: s.reason, expires: s.expires!, origin: s.origin });
       continue;
     }
-    active.push({ suppression: s, ...(s.subject === undefined ? {} : { subject: globToRegExp(s.subject) }) });
+    active.push({ suppression: s, ...(s.subject === undefined ? {} : { subject: compileGlob(s.subject) }) });
   }
   const kept: Finding[] = [];
   const suppressed: SuppressedFinding[] = [...(report.suppressed ?? [])];

@@ -5,7 +5,7 @@
  * --fail-on (a regression), 0 otherwise; errors are thrown as ToolErrors (exit 2).
  */
 import { analyzeBundle } from '../analyze/analyze.js';
-import { loadSuppressions } from '../analyze/suppress.js';
+import { checkSuppressedRules, loadSuppressions } from '../analyze/suppress.js';
 import { openBundle } from '../bundle/open.js';
 import type { ReportFormat } from '../cli/options.js';
 import { buildDiffReport } from '../diff/classify.js';
@@ -56,6 +56,7 @@ export async function runDiff(opts: DiffOptions): Promise<number> {
   // Rules and suppressions first: a broken rule or file fails before any bundle is read.
   const rules = await loadRules({ dirs: opts.ruleDirs, builtin: opts.builtinRules });
   const suppressions = await loadSuppressions({ flags: opts.suppress, file: opts.suppressionsFile });
+  checkSuppressedRules(suppressions, rules.map((r) => r.id));
   const before = await analyzePath(opts.before, rules, suppressions);
   const after = await analyzePath(opts.after, rules, suppressions);
   const diff = buildDiffReport(before, after);

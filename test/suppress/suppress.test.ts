@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyzeBundle } from '../../src/analyze/analyze.js';
-import { applySuppressions, globToRegExp, parseSuppressFlag, parseSuppressions, parseSuppressionsFile } from '../../src/analyze/suppress.js';
+import { applySuppressions, checkSuppressedRules, compileGlob, parseSuppressFlag, parseSuppressions, parseSuppressionsFile } from '../../src/analyze/suppress.js';
 import { openBundle } from '../../src/bundle/open.js';
 import { exitCodeFor } from '../../src/commands/analyze.js';
 import { ToolError } from '../../src/errors.js';
@@ -37,14 +37,25 @@ function thrown(fn: () => unknown): string {
   throw new Error('expected an error');
 }
 
-describe('globToRegExp', () => {
+describe('compileGlob', () => {
   it('treats * as any run (across slashes), ? as one character, everything else literally', () => {
-    expect(globToRegExp('ratings-*').test('ratings-v1-4wsn8h8s9p-s74jw')).toBe(true);
-    expect(globToRegExp('spiffe://cluster.local/ns/default/*').test('spiffe://cluster.local/ns/default/sa/bookinfo-details')).toBe(true);
-    expect(globToRegExp('ztunnel-?????').test('ztunnel-wv2lv')).toBe(true);
-    expect(globToRegExp('ztunnel-?????').test('ztunnel-wv2lvx')).toBe(false);
-    expect(globToRegExp('a.b').test('axb')).toBe(false);
-    expect(globToRegExp('(x)+[y]').test('(x)+[y]')).toBe(true);
+    expect(compileGlob('ratings-*')('ratings-v1-4wsn8h8s9p-s74jw')).toBe(true);
+    expect(compileGlob('ratings-*')('reviews-v1')).toBe(false);
+    expect(compileGlob('spiffe://cluster.local/ns/default/*')('spiffe://cluster.local/ns/default/sa/bookinfo-details')).toBe(true);
+    expect(compileGlob('ztunnel-?????')('ztunnel-wv2lv')).toBe(true);
+    expect(compileGlob('ztunnel-?????')('ztunnel-wv2lvx')).toBe(false);
+    expect(compileGlob('*-v1-*')('reviews-v1-dsmc9khk5v-6nsz9')).toBe(true);
+    expect(compileGlob('a.b')('axb')).toBe(false);
+    expect(compileGlob('(x)+[y]')('(x)+[y]')).toBe(true);
+    expect(compileGlob('')('')).toBe(true);
+    expect(compileGlob('?')('é')).toBe(true);
+  });
+
+  it('stays fast on a hostile name that defeats backtracking regular expressions', () => {
+    const name = 'a'.repeat(20_000);
+    const started = performance.now();
+    expect(compileGlob('*a*a*a*a*a*a*a*a*a*a*b')(name)).toBe(false);
+    expect(performance.now() - started).toBeLessThan(2_000);
   });
 });
 
@@ -54,6 +65,16 @@ describe('parsing suppressions', () => {
     expect(parseSuppressFlag('pod-not-captured=default/ratings-*')).toMatchObject({ rule: 'pod-not-captured', subject: 'default/ratings-*' });
     expect(thrown(() => parseSuppressFlag('Not A Rule=x'))).toMatch(/^--suppress Not A Rule=x: "Not A Rule" is not a rule id/);
     expect(thrown(() => parseSuppressFlag('xds-nack='))).toMatch(/subject glob after "=" is empty/);
+  });
+
+  it('refuses a suppression of a rule that is not loaded (a typo would silently suppress nothing)', async () => {
+    const ids = (await loadRules()).map((r) => r.id);
+    expect(() => checkSuppressedRules(parseSuppressions({ flags: ['xds-nack'] }), ids)).not.toThrow();
+    const text = '- rule: xds-nak\n  reason: typo\n';
+    expect(thrown(() => checkSuppressedRules(parseSuppressions({ flags: ['pod-not-captur'], file: { path: 's.yaml', text } }), ids)).split('\n')).toEqual([
+      '--suppress: no rule "pod-not-captur" is loaded (see ztunnel-bundle rules list)',
+      's.yaml entry 1: no rule "xds-nak" is loaded (see ztunnel-bundle rules list)',
+    ]);
   });
 
   it('reads a YAML file of {rule, subject, reason, expires}', () => {
