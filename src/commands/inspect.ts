@@ -138,6 +138,14 @@ async function loadFromBundle(opts: InspectOptions & { bundle: string }, stderr:
   }
 }
 
+/** A dump with malformed fields still prints; stderr says what was left out, so no row is missing silently. */
+function reportSkippedFields(dump: ZtunnelConfigDump, stderr: NodeJS.WritableStream): void {
+  const problems = dump.warnings.filter((w) => w !== 'further warnings omitted');
+  if (problems.length === 0) return;
+  const more = dump.warnings.length > problems.length ? ' or more' : '';
+  stderr.write(`inspect: ${dump.file}: ${problems.length}${more} malformed field(s) left out, first ${problems[0]}\n`);
+}
+
 export async function runInspect(opts: InspectOptions): Promise<number> {
   const stdout = opts.stdout ?? process.stdout;
   const stderr = opts.stderr ?? process.stderr;
@@ -151,6 +159,7 @@ export async function runInspect(opts: InspectOptions): Promise<number> {
     raw: opts.raw,
     at: loaded.at,
   };
+  reportSkippedFields(loaded.dump, stderr);
   stdout.write(renderView(loaded.dump, { view: opts.view, format: opts.output, filter, withHeaders: opts.withHeaders }));
   return ExitCode.ok;
 }

@@ -3,9 +3,11 @@
  * ztunnel on its node, --node, --ztunnel, the named default), the narrowing that follows, VALID
  * CERT judged at the bundle's collection time, and one-line errors for what cannot be shown.
  */
+import { createWriteStream } from 'node:fs';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { TarArchive } from 'archiver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { BundleError, UsageError } from '../../src/errors.js';
@@ -74,6 +76,36 @@ describe('choosing the ztunnel in a bundle', () => {
     const explicit = await inspect({ view: 'policies', bundle: HEALTHY, ztunnel: ztunnels[0] });
     expect(explicit.stdout).toBe(r.stdout);
     expect(explicit.stderr).toBe('');
+  });
+});
+
+describe('bundle kinds', () => {
+  it('reads a .tar.gz bundle the same as its directory', async () => {
+    const archivePath = join(work, 'healthy.tar.gz');
+    const archive = new TarArchive({ gzip: true });
+    const done = new Promise<void>((resolve, reject) => {
+      const stream = createWriteStream(archivePath);
+      stream.on('close', () => resolve());
+      archive.on('error', reject);
+      archive.pipe(stream);
+    });
+    archive.directory(HEALTHY, 'ztunnel-bundle-2026-11-25T09-30-00Z');
+    await archive.finalize();
+    await done;
+    const pod = pods.find((p) => p.metadata.name.startsWith('reviews-v1-'))!;
+    const fromArchive = await inspect({ view: 'all', bundle: archivePath, pod: `default/${pod.metadata.name}` });
+    const fromDir = await inspect({ view: 'all', bundle: HEALTHY, pod: `default/${pod.metadata.name}` });
+    expect(fromArchive.stdout).toBe(fromDir.stdout);
+    expect(fromArchive.stdout).toContain(pod.metadata.name);
+  });
+
+  it('a bundle without manifest.json judges certificates now and says so', async () => {
+    const bare = join(work, 'no-manifest');
+    await cp(HEALTHY, bare, { recursive: true });
+    await rm(join(bare, 'manifest.json'));
+    const r = await inspect({ view: 'certificates', bundle: bare, ztunnel: 'ztunnel-8smsz' });
+    expect(r.stderr).toBe('inspect: the bundle has no collection time (manifest.json collectedAt); VALID CERT is judged now\n');
+    expect(r.stdout.split('\n')[0]).toMatch(/^CERTIFICATE NAME +TYPE/);
   });
 });
 

@@ -78,6 +78,35 @@ describe('inspect --file', () => {
     endless.destroy();
   });
 
+  it('judges VALID CERT now by default, for a dump that has no collection time', async () => {
+    const now = Date.now();
+    const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
+    const cert = (from: number, to: number) => ({ pem: '', serialNumber: '10', validFrom: iso(from), expirationTime: iso(to) });
+    const path = join(work, 'now.json');
+    await writeFile(path, JSON.stringify({
+      certificates: [
+        { identity: 'spiffe://cluster.local/ns/a/sa/current', state: 'Available', certChain: [cert(now - 3_600_000, now + 3_600_000)], rootCerts: [] },
+        { identity: 'spiffe://cluster.local/ns/a/sa/expired', state: 'Available', certChain: [cert(now - 7_200_000, now - 3_600_000)], rootCerts: [] },
+      ],
+    }));
+    const r = await inspect({ view: 'certificates', file: path });
+    expect(r.stdout.trimEnd().split('\n').slice(1).map((l) => l.split(/ +/).slice(0, 4))).toEqual([
+      ['spiffe://cluster.local/ns/a/sa/current', 'Leaf', 'Available', 'true'],
+      ['spiffe://cluster.local/ns/a/sa/expired', 'Leaf', 'Available', 'false'],
+    ]);
+  });
+
+  it('prints what it can of a dump with malformed fields and says on stderr what was left out', async () => {
+    const path = join(work, 'odd.json');
+    await writeFile(path, JSON.stringify({
+      workloads: [{ uid: 'u1', name: 'ok-1', namespace: 'a', workloadIps: ['10.0.0.1'], node: 7 }, 'not-a-workload'],
+      services: 'not-a-map',
+    }));
+    const r = await inspect({ view: 'workloads', file: path });
+    expect(r.stdout).toBe('NAMESPACE POD NAME ADDRESS  NODE WAYPOINT PROTOCOL\na         ok-1     10.0.0.1      None     TCP\n');
+    expect(r.stderr).toMatch(new RegExp(`^inspect: ${path}: \\d+ malformed field\\(s\\) left out, first /workloads/1: expected an object.*\\n$`));
+  });
+
   it('--ztunnel does not apply to a file', async () => {
     expect(await failure(inspect({ view: 'workloads', file: DUMP, ztunnel: 'ztunnel-8smsz' }))).toBeInstanceOf(UsageError);
   });
