@@ -52,7 +52,9 @@ const VIEW_ALIASES: Record<string, InspectView> = {
 
 /** The view a user typed (a name or an istioctl alias), or a UsageError. */
 export function parseInspectView(name: string): InspectView {
-  const view = VIEW_ALIASES[name.toLowerCase()];
+  const key = name.toLowerCase();
+  // hasOwn: "constructor" and friends must not resolve through the object's prototype.
+  const view = Object.hasOwn(VIEW_ALIASES, key) ? VIEW_ALIASES[key] : undefined;
   if (!view) throw new UsageError(`inspect: unknown view "${name}"; expected one of ${VIEWS.join(', ')}`);
   return view;
 }

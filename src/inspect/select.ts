@@ -46,22 +46,41 @@ function ztunnelsWithDumps(bundle: BundleSource): string[] {
     .sort();
 }
 
-async function podList(bundle: BundleSource): Promise<Pod[] | undefined> {
+/**
+ * cluster/pods.json, when present. Only --pod cannot do without it; otherwise an unreadable list
+ * is skipped (nodes then come from each ztunnel's own pod.json) rather than blocking the view.
+ */
+async function podList(bundle: BundleSource, required: boolean): Promise<Pod[] | undefined> {
   if (!bundle.has(clusterPaths.pods)) return undefined;
-  return parseK8sList<Pod>(await bundle.readText(clusterPaths.pods), clusterPaths.pods, 'PodList').items;
+  try {
+    return parseK8sList<Pod>(await bundle.readText(clusterPaths.pods), clusterPaths.pods, 'PodList').items;
+  } catch (err) {
+    if (required || !(err instanceof BundleError)) throw err;
+    return undefined;
+  }
+}
+
+/** spec.nodeName of ztunnel/<pod>/pod.json, or undefined when absent or unreadable. */
+async function nodeFromPodFile(bundle: BundleSource, name: string): Promise<string | undefined> {
+  const path = ztunnelPaths.pod(name);
+  if (!bundle.has(path)) return undefined;
+  try {
+    const pod = parseJson(await bundle.readText(path), path) as Pod | null;
+    const node = pod?.spec?.nodeName;
+    return typeof node === 'string' ? node : undefined;
+  } catch (err) {
+    if (err instanceof BundleError) return undefined;
+    throw err;
+  }
 }
 
 /** ztunnel pod -> node, from cluster/pods.json, else from the pod's own ztunnel/<pod>/pod.json. */
 async function ztunnelNodes(bundle: BundleSource, ztunnels: readonly string[], pods: readonly Pod[] | undefined): Promise<Map<string, string>> {
   const nodes = new Map<string, string>();
   for (const name of ztunnels) {
-    let node = pods?.find((p) => p.metadata?.name === name)?.spec?.nodeName;
-    if (node === undefined && bundle.has(ztunnelPaths.pod(name))) {
-      const pod = parseJson(await bundle.readText(ztunnelPaths.pod(name)), ztunnelPaths.pod(name)) as Pod | null;
-      const candidate = pod?.spec?.nodeName;
-      if (typeof candidate === 'string') node = candidate;
-    }
-    if (typeof node === 'string' && node) nodes.set(name, node);
+    const listed = pods?.find((p) => p.metadata?.name === name)?.spec?.nodeName;
+    const node = typeof listed === 'string' ? listed : await nodeFromPodFile(bundle, name);
+    if (node) nodes.set(name, node);
   }
   return nodes;
 }
@@ -90,7 +109,7 @@ function findWorkloadPod(arg: string, pods: readonly Pod[] | undefined): { names
 export async function chooseZtunnel(bundle: BundleSource, options: ChooseOptions): Promise<ZtunnelChoice> {
   const ztunnels = ztunnelsWithDumps(bundle);
   if (ztunnels.length === 0) throw new BundleError(bundle.description, 'no ztunnel config dump in the bundle (ztunnel/<pod>/config_dump.json)');
-  const pods = options.pod !== undefined || options.node !== undefined || options.ztunnel === undefined ? await podList(bundle) : undefined;
+  const pods = await podList(bundle, options.pod !== undefined);
   const nodes = await ztunnelNodes(bundle, ztunnels, pods);
   const base = { candidates: ztunnels.length, defaulted: false };
   const available = () => ztunnels.map((z) => (nodes.has(z) ? `${z} (${nodes.get(z)})` : z)).join(', ');

@@ -99,6 +99,18 @@ describe('bundle kinds', () => {
     expect(fromArchive.stdout).toContain(pod.metadata.name);
   });
 
+  it('an unreadable cluster/pods.json only stops --pod; nodes then come from each ztunnel pod.json', async () => {
+    const cut = join(work, 'cut-pods');
+    await cp(HEALTHY, cut, { recursive: true });
+    await writeFile(join(cut, 'cluster/pods.json'), '{"kind": "PodList", "items": [');
+    const node = nodeOf('ztunnel-8smsz');
+    const byNode = await inspect({ view: 'workloads', bundle: cut, node });
+    expect(byNode.stdout).toBe((await inspect({ view: 'workloads', bundle: HEALTHY, node })).stdout);
+    const err = await inspect({ view: 'workloads', bundle: cut, pod: 'default/whatever' }).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(BundleError);
+    expect((err as Error).message).toMatch(/^cluster\/pods\.json: invalid JSON at line 1 column \d+: unexpected end of input/);
+  });
+
   it('a bundle without manifest.json judges certificates now and says so', async () => {
     const bare = join(work, 'no-manifest');
     await cp(HEALTHY, bare, { recursive: true });

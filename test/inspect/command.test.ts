@@ -17,6 +17,8 @@ describe('parseInspectView', () => {
 
   it('rejects an unknown view with the list of views', () => {
     expect(() => parseInspectView('listeners')).toThrow(new UsageError('inspect: unknown view "listeners"; expected one of workloads, services, policies, certificates, connections, all'));
+    expect(() => parseInspectView('constructor')).toThrow(UsageError);
+    expect(() => parseInspectView('__proto__')).toThrow(UsageError);
   });
 
   it('documents every view in the help text', () => {
