@@ -3,10 +3,12 @@
  * directory, JSON to stdout with the summary on stderr, suppressions applied to both sides,
  * and the exit code set by NEW findings at or above --fail-on only.
  */
+import { createWriteStream } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { TarArchive } from 'archiver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDiff, type DiffOptions } from '../../src/commands/diff.js';
 import { validateDiff } from '../../src/diff/schema.js';
@@ -64,6 +66,26 @@ describe('runDiff', () => {
     expect(diff.summary.new + diff.summary.resolved).toBe(0);
     expect(diff.summary.unchanged).toBeGreaterThan(0);
     expect(opts.stderr.text).toContain('Findings: 0 new, 0 resolved');
+  });
+
+  it('compares a directory with a .tar.gz of the same bundle as all unchanged (identity ignores where it came from)', async () => {
+    const archive = join(work, 'broken.tar.gz');
+    const tar = new TarArchive({ gzip: true });
+    const done = new Promise<void>((resolve, reject) => {
+      const stream = createWriteStream(archive);
+      stream.on('close', () => resolve());
+      tar.on('error', reject);
+      tar.pipe(stream);
+    });
+    tar.directory(BROKEN, 'ztunnel-bundle-2026-11-25T09-30-00Z');
+    await tar.finalize();
+    await done;
+    const opts = options({ before: BROKEN, after: archive, formats: ['json'] });
+    expect(await runDiff(opts)).toBe(0);
+    const diff = JSON.parse(opts.stdout.text) as DiffReport;
+    expect(diff.after.source).toBe(archive);
+    expect(diff.summary).toMatchObject({ new: 0, resolved: 0, messageChanged: 0 });
+    expect(diff.summary.unchanged).toBe(diff.before.summary.critical + diff.before.summary.error + diff.before.summary.warning + diff.before.summary.info);
   });
 
   it('applies suppressions to both bundles, so accepted findings are neither new nor a failure', async () => {
