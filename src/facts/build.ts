@@ -131,6 +131,7 @@ export async function buildFacts(bundle: BundleSource): Promise<FactModel> {
     namespaces: located(clusterPaths.namespaces, nsFile?.value),
     services: located(clusterPaths.services, lists.services),
     pods: located(clusterPaths.pods, podsFile?.value),
+    otherUsers: lists.istio.filter((r) => r.plural === 'serviceentries' || r.plural === 'workloadentries'),
     ztServices,
     ztWorkloads,
   });
@@ -183,6 +184,7 @@ export async function buildFacts(bundle: BundleSource): Promise<FactModel> {
     cluster: podsFile !== undefined, namespaces: nsFile !== undefined, nodes: nodesFile !== undefined, ztunnels: ztunnelNames.length, dumps: dumps.size,
     logs: logs.size, anyLogs: allLogs.length, istiodViews: istiodViews.available, daemonSets: lists.daemonSets !== undefined,
     networkPolicies: lists.networkPolicies !== undefined, istioResources: lists.istio.length > 0 || inv.istioResourceFiles.length > 0,
+    gateways: inv.istioResourceFiles.includes('cluster/istio/gateways.gateway.networking.k8s.io.json'),
   });
   return facts;
 }
@@ -205,7 +207,7 @@ function mergeSummaries(parts: (LogSummary | undefined)[]): LogSummary | undefin
 
 interface Availability {
   cluster: boolean; namespaces: boolean; nodes: boolean; ztunnels: number; dumps: number; logs: number; anyLogs: number;
-  istiodViews: boolean; daemonSets: boolean; networkPolicies: boolean; istioResources: boolean;
+  istiodViews: boolean; daemonSets: boolean; networkPolicies: boolean; istioResources: boolean; gateways: boolean;
 }
 
 function unavailableCollections(has: Availability): FactModel['unavailable'] {
@@ -220,9 +222,11 @@ function unavailableCollections(has: Availability): FactModel['unavailable'] {
   if (!has.nodes || !has.cluster) out.nodes = `${!has.nodes ? 'cluster/nodes.json' : 'cluster/pods.json'} is not in the bundle`;
   if (!has.daemonSets) out.daemonSets = 'cluster/daemonsets.json is not in the bundle';
   if (!has.networkPolicies || !has.cluster || !has.namespaces) out.networkPolicies = 'cluster/networkpolicies.json, pods.json and namespaces.json are all needed';
-  if (!has.istioResources) {
-    out.istioResources = 'no Istio resource list (cluster/istio/*.json) in the bundle';
-    out.waypoints = out.istioResources;
+  if (!has.istioResources) out.istioResources = 'no Istio resource list (cluster/istio/*.json) in the bundle';
+  if (!has.gateways) {
+    // Without the Gateway list, every use-waypoint label would look like a missing waypoint.
+    out.waypoints = 'cluster/istio/gateways.gateway.networking.k8s.io.json is not in the bundle';
+    out.waypointUses ??= out.waypoints;
   }
   if (has.logs === 0) {
     out.trafficPairs = 'no ztunnel log (ztunnel/<pod>/ztunnel.log) in the bundle';

@@ -108,10 +108,11 @@ function platformKind(nodes: readonly Node[]): string {
   for (const n of nodes) {
     const provider = n.spec?.providerID ?? '';
     const labels = n.metadata?.labels ?? {};
+    // OpenShift first: on a cloud its nodes also carry that cloud's providerID.
+    if (labels['node.openshift.io/os_id'] || n.status?.nodeInfo?.osImage?.includes('CoreOS')) return 'openshift';
     if (provider.startsWith('gce://') || labels['cloud.google.com/gke-nodepool']) return 'gke';
     if (provider.startsWith('aws://') || labels['eks.amazonaws.com/nodegroup']) return 'eks';
     if (provider.startsWith('azure://') || labels['kubernetes.azure.com/cluster']) return 'aks';
-    if (labels['node.openshift.io/os_id'] || Object.keys(labels).some((k) => k.startsWith('node-role.kubernetes.io/master') && n.status?.nodeInfo?.osImage?.includes('CoreOS'))) return 'openshift';
     if (provider.startsWith('k3s://') || n.status?.nodeInfo?.kubeletVersion?.includes('+k3s')) return 'k3s';
     if (provider.startsWith('kind://')) return 'kind';
     if (labels['minikube.k8s.io/name']) return 'minikube';

@@ -28,6 +28,8 @@ export interface WaypointInputs {
   namespaces: Located<K8sObject>[];
   services: Located<K8sObject>[];
   pods: Located<Pod>[];
+  /** Other resources that may use a waypoint through the label (ServiceEntry, WorkloadEntry). */
+  otherUsers: Located<K8sObject>[];
   /** Services and workloads of every ztunnel dump (empty when the bundle has none). */
   ztServices: readonly ZtService[];
   ztWorkloads: readonly ZtWorkload[];
@@ -93,7 +95,9 @@ export function buildWaypointFacts(inputs: WaypointInputs): { waypoints: Waypoin
       waypointFor: g.item.metadata?.labels?.[WAYPOINT_FOR] ?? 'service',
       accepted: accepted.status, acceptedReason: accepted.reason,
       programmed: programmed.status, programmedReason: programmed.reason,
-      usedBy: uses.filter((u) => u.waypoint === name && u.waypointNamespace === namespace).length,
+      usedBy:
+        uses.filter((u) => u.waypoint === name && u.waypointNamespace === namespace).length +
+        inputs.otherUsers.filter((o) => o.item.metadata?.labels?.[USE_WAYPOINT] === name && (o.item.metadata.labels[USE_WAYPOINT_NS] ?? o.item.metadata.namespace) === namespace).length,
     };
   });
   return { waypoints: waypointFacts, uses };

@@ -75,7 +75,8 @@ async function overrides(c: RuleTestCase, base: Awaited<ReturnType<typeof openBu
   const out: Record<string, string | null> = {};
   for (const [file, ops] of Object.entries(c.patch ?? {})) {
     const doc: unknown = JSON.parse(await base.readText(file));
-    const patched = fastJsonPatch.applyPatch(doc, ops, true, false).newDocument;
+    // Cloned: applyPatch inserts values by reference, and cases (with YAML aliases) run concurrently.
+    const patched = fastJsonPatch.applyPatch(doc, structuredClone(ops), true, false).newDocument;
     out[file] = `${JSON.stringify(patched, null, 2)}\n`;
   }
   for (const [file, text] of Object.entries(c.replace ?? {})) out[file] = text;
