@@ -13,6 +13,9 @@ Exit codes:
   1  findings at or above --fail-on
   2  usage, rule or bundle error (one line on stderr names the file and the problem)`;
 
+/** Accumulates a repeatable option's values. */
+const collectValues = (value: string, all: string[]) => [...all, value];
+
 function buildProgram(): Command {
   const program = new Command('ztunnel-bundle')
     .description('Collect and analyze troubleshooting bundles for Istio ambient mode (ztunnel L4 connectivity).')
@@ -26,9 +29,11 @@ function buildProgram(): Command {
     .argument('<bundle>', 'bundle: a .tar.gz/.tgz, a .zip or a directory (a partial, hand-assembled one is fine)')
     .option('-f, --format <formats>', 'report formats, comma-separated: html, md, json (default: a summary on the terminal only)')
     .option('-o, --output <path>', 'where reports go: a directory (report.html, report.md, report.json; created if missing), a file whose extension matches the one format, or - for stdout (one format)')
-    .option('-r, --rules <dir>', 'extra directory of rule files (repeatable)', (dir: string, all: string[]) => [...all, dir], [] as string[])
+    .option('-r, --rules <dir>', 'extra directory of rule files (repeatable)', collectValues, [] as string[])
     .option('--no-builtin-rules', 'do not load the rules shipped with the tool')
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(['critical', 'error', 'warning', 'info', 'none']).default('error'))
+    .option('--suppress <rule[=subject]>', 'accept the findings of a rule, optionally only for subjects matching a glob on name or namespace/name (repeatable); counted, never dropped silently', collectValues, [] as string[])
+    .option('--suppressions <file>', 'YAML list of accepted findings: {rule, subject?, reason, expires?}')
     .option('--no-color', 'plain terminal output (NO_COLOR is honoured too)')
     .addHelpText('after', `${EXIT_CODES_HELP}
 
@@ -36,7 +41,7 @@ Examples:
   ztunnel-bundle analyze fixtures/broken
   ztunnel-bundle analyze bundle.tar.gz --format html,md,json --output out/
   ztunnel-bundle analyze bundle.tar.gz --format json --output - | jq '.findings[].ruleId'`)
-    .action(async (bundle: string, opts: { format?: string; output?: string; rules: string[]; builtinRules: boolean; failOn: string; color: boolean }) => {
+    .action(async (bundle: string, opts: { format?: string; output?: string; rules: string[]; builtinRules: boolean; failOn: string; suppress: string[]; suppressions?: string; color: boolean }) => {
       const { runAnalyze } = await import('../commands/analyze.js');
       program.setOptionValue('exitCode', await runAnalyze({
         bundle,
@@ -44,6 +49,73 @@ Examples:
         output: opts.output,
         ruleDirs: opts.rules,
         builtinRules: opts.builtinRules,
+        failOn: parseSeverityThreshold(opts.failOn),
+        suppress: opts.suppress,
+        suppressionsFile: opts.suppressions,
+        color: opts.color && !process.env.NO_COLOR && Boolean(process.stdout.isTTY),
+      }));
+    });
+
+
+  const rulesCommand = program.command('rules').description('Rule authoring: list the rules, validate rule directories, run their test cases.');
+  rulesCommand
+    .command('list')
+    .description('List the rules that would run: id, severity, category, built-in or user, title.')
+    .option('-r, --rules <dir>', 'extra directory of rule files (repeatable)', collectValues, [] as string[])
+    .option('--no-builtin-rules', 'do not list the rules shipped with the tool')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json']).default('table'))
+    .action(async (opts: { rules: string[]; builtinRules: boolean; output: 'table' | 'json' }) => {
+      const { runRules } = await import('../commands/rules.js');
+      program.setOptionValue('exitCode', await runRules({ action: 'list', dirs: opts.rules, builtin: opts.builtinRules, format: opts.output }));
+    });
+  rulesCommand
+    .command('validate')
+    .description('Check rule directories and their test files; prints every problem at once.')
+    .argument('[dirs...]', 'rule directories (default: the built-in rules)')
+    .option('--builtin', 'also validate the built-in rules')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json']).default('table'))
+    .addHelpText('after', '\nExit codes:\n  0  valid, every rule has test cases\n  2  problems (each as: file [rule-id] field: reason)')
+    .action(async (dirs: string[], opts: { builtin?: boolean; output: 'table' | 'json' }) => {
+      const { runRules } = await import('../commands/rules.js');
+      program.setOptionValue('exitCode', await runRules({ action: 'validate', dirs, builtin: Boolean(opts.builtin), format: opts.output }));
+    });
+  rulesCommand
+    .command('test')
+    .description('Run each rule against its test cases (<id>.test.yaml beside it) and print PASS/FAIL per rule.')
+    .argument('[dirs...]', 'rule directories (default: the built-in rules)')
+    .option('--builtin', 'also test the built-in rules')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json']).default('table'))
+    .addHelpText('after', '\nExit codes:\n  0  every case passed\n  1  a case failed\n  2  the rules do not load')
+    .action(async (dirs: string[], opts: { builtin?: boolean; output: 'table' | 'json' }) => {
+      const { runRules } = await import('../commands/rules.js');
+      program.setOptionValue('exitCode', await runRules({ action: 'test', dirs, builtin: Boolean(opts.builtin), format: opts.output }));
+    });
+
+  program
+    .command('diff')
+    .description('Compare the findings of two bundles (before and after a change): new, resolved, unchanged.')
+    .argument('<before>', 'the baseline bundle: a .tar.gz/.tgz, a .zip or a directory')
+    .argument('<after>', 'the bundle after the change')
+    .option('-f, --format <formats>', 'diff formats, comma-separated: html, md, json (default: a summary on the terminal only)')
+    .option('-o, --output <path>', 'a directory (diff.html, diff.md, diff.json; created if missing), a file whose extension matches the one format, or - for stdout')
+    .option('-r, --rules <dir>', 'extra directory of rule files (repeatable)', collectValues, [] as string[])
+    .option('--no-builtin-rules', 'do not load the rules shipped with the tool')
+    .option('--suppress <rule[=subject]>', 'accept the findings of a rule, optionally only for subjects matching a glob on name or namespace/name (repeatable)', collectValues, [] as string[])
+    .option('--suppressions <file>', 'YAML list of accepted findings: {rule, subject?, reason, expires?}')
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a NEW finding is at or above this severity').choices(['critical', 'error', 'warning', 'info', 'none']).default('error'))
+    .option('--no-color', 'plain terminal output (NO_COLOR is honoured too)')
+    .addHelpText('after', '\nExit codes:\n  0  no new finding at or above --fail-on\n  1  new findings at or above --fail-on\n  2  usage, rule or bundle error\n\nExample:\n  ztunnel-bundle diff before.tar.gz after.tar.gz --format html,md,json --output diff/')
+    .action(async (before: string, after: string, opts: { format?: string; output?: string; rules: string[]; builtinRules: boolean; suppress: string[]; suppressions?: string; failOn: string; color: boolean }) => {
+      const { runDiff } = await import('../commands/diff.js');
+      program.setOptionValue('exitCode', await runDiff({
+        before,
+        after,
+        formats: parseFormats(opts.format),
+        output: opts.output,
+        ruleDirs: opts.rules,
+        builtinRules: opts.builtinRules,
+        suppress: opts.suppress,
+        suppressionsFile: opts.suppressions,
         failOn: parseSeverityThreshold(opts.failOn),
         color: opts.color && !process.env.NO_COLOR && Boolean(process.stdout.isTTY),
       }));
@@ -68,7 +140,7 @@ Examples:
     .option('--istio-namespace <ns>', 'namespace of istiod, ztunnel and istio-cni', 'istio-system')
     .option('-o, --output <file>', 'bundle to write: .tar.gz (default ztunnel-bundle-<UTC time>.tar.gz) or .zip')
     .option('--since <duration>', 'only logs newer than this, e.g. 30m, 2h, 1d (default: all, up to --max-log-bytes)')
-    .option('--focus <ns/pod>', 'collect only the ztunnels (and istio-cni) on the nodes of these pods, e.g. the failing client and server (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
+    .option('--focus <ns/pod>', 'collect only the ztunnels (and istio-cni) on the nodes of these pods, e.g. the failing client and server (repeatable)', collectValues, [] as string[])
     .option('--concurrency <n>', 'cluster calls in flight at once', parsePositive('--concurrency'), 16)
     .option('--timeout <duration>', 'per-request timeout, e.g. 30s, 2m', parseDurationMs('--timeout'), 30_000)
     .option('--max-log-bytes <size>', 'keep at most this much of each log (its tail), e.g. 50Mi, 1Gi', parseByteSize('--max-log-bytes'), 50 * 1024 ** 2)

@@ -5,6 +5,7 @@
  */
 import { openBundle } from '../bundle/open.js';
 import { analyzeBundle } from '../analyze/analyze.js';
+import { checkSuppressedRules, loadSuppressions } from '../analyze/suppress.js';
 import type { ReportFormat } from '../cli/options.js';
 import { ExitCode } from '../errors.js';
 import { writeReports } from '../report/render.js';
@@ -19,6 +20,10 @@ export interface AnalyzeOptions {
   ruleDirs: string[];
   builtinRules: boolean;
   failOn: Severity | 'none';
+  /** --suppress RULE_ID[=SUBJECT_GLOB] values. */
+  suppress?: string[];
+  /** --suppressions FILE. */
+  suppressionsFile?: string;
   color: boolean;
   stdout?: NodeJS.WritableStream;
   stderr?: NodeJS.WritableStream;
@@ -34,9 +39,11 @@ export async function runAnalyze(opts: AnalyzeOptions): Promise<number> {
   const stdout = opts.stdout ?? process.stdout;
   const stderr = opts.stderr ?? process.stderr;
   const rules = await loadRules({ dirs: opts.ruleDirs, builtin: opts.builtinRules });
+  const suppressions = await loadSuppressions({ flags: opts.suppress, file: opts.suppressionsFile });
+  checkSuppressedRules(suppressions, rules.map((r) => r.id));
   const bundle = await openBundle(opts.bundle);
   try {
-    const { report } = await analyzeBundle(bundle, rules);
+    const { report } = await analyzeBundle(bundle, rules, { suppressions });
     const written = opts.formats.length > 0 ? await writeReports(report, { formats: opts.formats, output: opts.output, stdout }) : [];
     // A report written to stdout must stay machine-readable: the summary then goes to stderr.
     const summaryStream = written.includes('-') ? stderr : stdout;
