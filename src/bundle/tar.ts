@@ -6,7 +6,7 @@
  * .tar.gz of padding could inflate for ever.
  */
 import { createReadStream } from 'node:fs';
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import tarStream from 'tar-stream';
@@ -52,7 +52,7 @@ export async function readTar(options: ReadTarOptions, target: ExtractionTarget)
   try {
     for await (const entry of extract as AsyncIterable<Readable & { header: tarStream.Header }>) {
       const { header } = entry;
-      await target.add({ name: header.name, kind: KINDS[header.type ?? ''] ?? 'unknown', declaredSize: header.size ?? 0 }, () => entry);
+      await target.add({ name: header.name, kind: KINDS[header.type ?? ''] ?? 'unknown', declaredSize: header.size ?? 0 }, () => liveEntry(entry));
       entry.resume(); // directories carry no data, but the stream must still be drained
     }
   } catch (err) {
@@ -65,4 +65,16 @@ export async function readTar(options: ReadTarOptions, target: ExtractionTarget)
     throw err instanceof BundleError || !(pipelineError instanceof BundleError) ? err : pipelineError;
   }
   await done;
+}
+
+/**
+ * The entry, or a stream that fails at once if the archive already ended inside it: the target
+ * opens content only after creating the file, and by then a truncated .tar.gz may have destroyed
+ * the entry, which a pipeline would then wait on for ever (found by fuzzing).
+ */
+function liveEntry(entry: Readable): Readable {
+  if (!entry.destroyed) return entry;
+  const failed = new PassThrough();
+  failed.destroy(new Error('unexpected end of archive inside this entry'));
+  return failed;
 }
