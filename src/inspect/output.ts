@@ -6,7 +6,7 @@
  * (omitempty). YAML follows sigs.k8s.io/yaml's JSONToYAML: keys sorted, sequences flush with their
  * key.
  */
-import { stringify as yamlStringify } from 'yaml';
+import { Document, visit } from 'yaml';
 
 /** A Go map: written with its keys sorted as strings. */
 export function goMap<V>(record: Readonly<Record<string, V>>): Map<string, V> {
@@ -88,7 +88,42 @@ export function renderJson(value: unknown): string {
   return `${text.replace(/[<>&\u2028\u2029]/g, (c) => GO_ESCAPES[c]!)}\n`;
 }
 
-/** The text istioctl prints for `-o yaml` (Fprintln of YAML that already ends in a newline, hence the blank line). */
+/** Plain-scalar strings that YAML 1.1 (gopkg.in/yaml.v2) would read back as something else. */
+const GO_YAML_NON_STRINGS = new Set([
+  '', '~', 'null', 'Null', 'NULL', '<<',
+  'y', 'Y', 'yes', 'Yes', 'YES', 'on', 'On', 'ON', 'true', 'True', 'TRUE',
+  'n', 'N', 'no', 'No', 'NO', 'off', 'Off', 'OFF', 'false', 'False', 'FALSE',
+  '.nan', '.NaN', '.NAN', '.inf', '.Inf', '.INF', '+.inf', '+.Inf', '+.INF', '-.inf', '-.Inf', '-.INF',
+]);
+const GO_INT = /^[-+]?(0[xX][0-9a-fA-F]+|0[oO]?[0-7]+|0[bB][01]+|0|[1-9][0-9]*)$/;
+const GO_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
+const GO_TIMESTAMP = /^\d{4}-\d{1,2}-\d{1,2}(?:(?:[Tt]\d{1,2}:\d{1,2}:\d{1,2}(?:\.\d+)?(?:Z|[-+]\d{2}:\d{2}))|(?: \d{1,2}:\d{1,2}:\d{1,2}(?:\.\d+)?))?$/;
+const GO_BASE60 = /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$/;
+
+/**
+ * True when yaml.v2's encoder double-quotes a string: it would resolve, unquoted, to a null,
+ * bool, number or timestamp (the encoder asks its own resolver), or is a base-60 float.
+ */
+export function goYamlQuotes(s: string): boolean {
+  if (GO_YAML_NON_STRINGS.has(s)) return true;
+  const first = s.charAt(0);
+  if (first === '.') return /^\.[0-9]+([eE][-+]?[0-9]+)?$/.test(s);
+  if (!/[-+0-9]/.test(first)) return false;
+  const plain = s.replace(/_/g, '');
+  return GO_TIMESTAMP.test(s) || GO_INT.test(plain) || GO_FLOAT.test(plain) || GO_BASE60.test(s);
+}
+
+/**
+ * The text istioctl prints for `-o yaml`: yaml.v2 style (keys sorted, sequences flush with their
+ * key, strings that would read back as another type double-quoted, other strings that cannot be
+ * plain single-quoted), then Fprintln's extra newline.
+ */
 export function renderYaml(value: unknown): string {
-  return `${yamlStringify(value, { sortMapEntries: true, indentSeq: false, lineWidth: 0, aliasDuplicateObjects: false })}\n`;
+  const doc = new Document(value, { sortMapEntries: true, aliasDuplicateObjects: false });
+  visit(doc, {
+    Scalar(_key, node) {
+      if (typeof node.value === 'string' && !node.value.includes('\n') && goYamlQuotes(node.value)) node.type = 'QUOTE_DOUBLE';
+    },
+  });
+  return `${doc.toString({ indentSeq: false, lineWidth: 0, singleQuote: true })}\n`;
 }
