@@ -24,6 +24,8 @@ export interface InspectOptions {
   file?: string;
   node?: string;
   namespace?: string;
+  /** workloads: only the workload with this IP (istioctl --address). */
+  address?: string;
   /** NS/POD or POD: a ztunnel pod, or a workload pod (its node's ztunnel, output narrowed to it). */
   pod?: string;
   ztunnel?: string;
@@ -71,9 +73,11 @@ Views (istioctl ztunnel-config names and aliases work too):
   all                the five tables in that order
 
 Which ztunnel: --ztunnel POD, --node NODE (its ztunnel; workloads narrowed to the node), or
---pod NAMESPACE/POD (a workload pod: the ztunnel on its node, output narrowed to the pod). With
-none, the first ztunnel by name is shown and named on stderr. VALID CERT is judged at the
-bundle's collection time (manifest.json collectedAt) unless --at says otherwise; for --file, now.
+--pod NAMESPACE/POD (a workload pod: the ztunnel on its node; workloads, connections and
+certificates narrowed to that pod). With none, the first ztunnel by name is shown and named on
+stderr. --namespace narrows workloads, services, policies, connections and certificate
+identities; --address keeps the workload with that IP. VALID CERT is judged at the bundle's
+collection time (manifest.json collectedAt) unless --at says otherwise; for --file, now.
 
 Examples:
   ztunnel-bundle inspect workloads bundle.tar.gz --pod default/productpage-v1-6b8f9c7d4-x2x9z
@@ -156,6 +160,7 @@ export async function runInspect(opts: InspectOptions): Promise<number> {
   const filter: InspectFilter = {
     namespace: opts.namespace,
     node: opts.node,
+    address: opts.address,
     workload: loaded.workload,
     direction: opts.direction,
     raw: opts.raw,

@@ -9,6 +9,8 @@ export interface InspectFilter {
   namespace?: string;
   /** Workloads scheduled on this node only. */
   node?: string;
+  /** Workloads with this IP only. */
+  address?: string;
   /** One workload pod (from --pod): workloads and connections are narrowed to it. */
   workload?: { namespace: string; name: string };
   direction?: 'inbound' | 'outbound';

@@ -34,10 +34,11 @@ export function waypointName(waypoint: GatewayAddress | undefined, index: Readon
 }
 
 export function selectWorkloads(dump: ZtunnelConfigDump, filter: InspectFilter): ZtWorkload[] {
-  const { namespace, node, workload } = filter;
+  const { namespace, node, workload, address } = filter;
   return dump.workloads
     .filter((w) => namespace === undefined || sameFold(w.namespace, namespace))
     .filter((w) => node === undefined || sameFold(w.node ?? '', node))
+    .filter((w) => address === undefined || w.workloadIps.some((ip) => sameFold(ip, address)))
     .filter((w) => workload === undefined || (w.name === workload.name && w.namespace === workload.namespace))
     .sort((a, b) => compareStrings(`${a.namespace}.${a.name}`, `${b.namespace}.${b.name}`) || compareStrings(a.node ?? '', b.node ?? ''));
 }

@@ -70,12 +70,15 @@ describe.skipIf(!upstreamPresent)('inspect --file on istioctl testdata/dump.json
     expect(leaf((await inspect({ view: 'certificates', file: UPSTREAM_DUMP, at: '2033-03-23T00:00:00Z' })).stdout)).toBe('false');
   });
 
-  it('--namespace, --node and --pod keep exactly the matching golden rows', async () => {
+  it('--namespace, --node, --address and --pod keep exactly the matching golden rows', async () => {
     const all = rowsOf(readGolden('workloadsummary.txt'));
     const byNs = await inspect({ view: 'workloads', file: UPSTREAM_DUMP, namespace: 'DEFAULT' });
     expect(rowsOf(byNs.stdout)).toEqual(all.filter((r) => r[0] === 'default'));
     const byNode = await inspect({ view: 'workloads', file: UPSTREAM_DUMP, node: 'ambient-worker' });
     expect(rowsOf(byNode.stdout)).toEqual(all.filter((r) => r[3] === 'ambient-worker'));
+    const byAddress = await inspect({ view: 'workloads', file: UPSTREAM_DUMP, address: '10.244.1.40' });
+    expect(rowsOf(byAddress.stdout)).toEqual(all.filter((r) => r[2] === '10.244.1.40'));
+    expect(rowsOf(byAddress.stdout)).toHaveLength(1);
     const byPod = await inspect({ view: 'workloads', file: UPSTREAM_DUMP, pod: 'bookinfo/productpage-v1-675fc69cf-jscn2' });
     expect(rowsOf(byPod.stdout)).toEqual(all.filter((r) => r[1] === 'productpage-v1-675fc69cf-jscn2'));
 
