@@ -136,7 +136,7 @@ async function loadFromBundle(opts: InspectOptions & { bundle: string }, stderr:
     let at = opts.at ?? (await collectedAt(bundle));
     if (at === undefined) {
       at = new Date().toISOString();
-      stderr.write(`inspect: the bundle has no collection time (manifest.json collectedAt); VALID CERT is judged now\n`);
+      stderr.write(`inspect: no readable collection time (manifest.json collectedAt); VALID CERT is judged now\n`);
     }
     return { dump, workload: choice.workload, at };
   } finally {

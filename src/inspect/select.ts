@@ -141,10 +141,19 @@ export async function chooseZtunnel(bundle: BundleSource, options: ChooseOptions
   return { ...base, ztunnel: first.ztunnel, node: nodes.get(first.ztunnel), workload: picks.find((p) => p.workload)?.workload };
 }
 
-/** The bundle's collection time (manifest collectedAt), or undefined when it has none. */
+/**
+ * The bundle's collection time (manifest collectedAt), or undefined when the manifest is absent,
+ * unreadable or has no valid time: the views do not depend on it, so it never stops them.
+ */
 export async function collectedAt(bundle: BundleSource): Promise<string | undefined> {
   if (!bundle.has(MANIFEST)) return undefined;
-  const manifest = parseJson(await bundle.readText(MANIFEST), MANIFEST) as { collectedAt?: unknown } | null;
+  let manifest: { collectedAt?: unknown } | null;
+  try {
+    manifest = parseJson(await bundle.readText(MANIFEST), MANIFEST) as { collectedAt?: unknown } | null;
+  } catch (err) {
+    if (err instanceof BundleError) return undefined;
+    throw err;
+  }
   const at = manifest?.collectedAt;
   return typeof at === 'string' && !Number.isNaN(Date.parse(at)) ? at : undefined;
 }

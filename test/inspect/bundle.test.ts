@@ -111,13 +111,17 @@ describe('bundle kinds', () => {
     expect((err as Error).message).toMatch(/^cluster\/pods\.json: invalid JSON at line 1 column \d+: unexpected end of input/);
   });
 
-  it('a bundle without manifest.json judges certificates now and says so', async () => {
+  it('a bundle without a readable manifest.json judges certificates now and says so', async () => {
     const bare = join(work, 'no-manifest');
     await cp(HEALTHY, bare, { recursive: true });
     await rm(join(bare, 'manifest.json'));
     const r = await inspect({ view: 'certificates', bundle: bare, ztunnel: 'ztunnel-8smsz' });
-    expect(r.stderr).toBe('inspect: the bundle has no collection time (manifest.json collectedAt); VALID CERT is judged now\n');
+    expect(r.stderr).toBe('inspect: no readable collection time (manifest.json collectedAt); VALID CERT is judged now\n');
     expect(r.stdout.split('\n')[0]).toMatch(/^CERTIFICATE NAME +TYPE/);
+    await writeFile(join(bare, 'manifest.json'), '{"collectedAt": "2026-11-');
+    const cut = await inspect({ view: 'certificates', bundle: bare, ztunnel: 'ztunnel-8smsz' });
+    expect(cut.stderr).toBe(r.stderr);
+    expect(cut.stdout).toBe(r.stdout);
   });
 });
 
