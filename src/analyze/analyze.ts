@@ -10,6 +10,7 @@ import { evaluateRules } from '../rules/evaluate.js';
 import type { Rule } from '../rules/types.js';
 import { toolVersion } from '../util/package.js';
 import { applySuppressions, type Suppression } from './suppress.js';
+import { summarizeTraffic } from './traffic.js';
 
 export interface AnalysisResult {
   report: Report;
@@ -36,6 +37,8 @@ export async function analyzeBundle(bundle: BundleSource, rules: readonly Rule[]
     skippedRules: evaluation.skipped,
     ruleErrors: evaluation.errors,
   };
+  const traffic = summarizeTraffic(facts);
+  if (traffic) report.traffic = traffic;
   if (options.suppressions && options.suppressions.length > 0) {
     return { report: applySuppressions(report, options.suppressions, { now: options.now }), facts };
   }

@@ -12,7 +12,8 @@ const MIN_EXPECTED_PER_ENDPOINT = 5;
 
 export function buildLoadBalancingFacts(pairs: readonly TrafficPairFact[], dumps: ReadonlyMap<string, { dump: ZtunnelConfigDump }>): LoadBalancingFact[] {
   const facts: LoadBalancingFact[] = [];
-  // Per ztunnel: service hostname -> endpoint workload names, built once.
+  // Per ztunnel: service hostname -> endpoint workload names, built once. Services are
+  // cluster-wide, so when the reporting ztunnel's dump is missing any other dump's view is used.
   const endpointsCache = new Map<string, Map<string, string[]>>();
   const endpointsOf = (ztunnel: string): Map<string, string[]> => {
     let map = endpointsCache.get(ztunnel);
@@ -29,9 +30,16 @@ export function buildLoadBalancingFacts(pairs: readonly TrafficPairFact[], dumps
     endpointsCache.set(ztunnel, map);
     return map;
   };
+  const anyView = (hostname: string): string[] | undefined => {
+    for (const ztunnel of dumps.keys()) {
+      const endpoints = endpointsOf(ztunnel).get(hostname);
+      if (endpoints) return endpoints;
+    }
+    return undefined;
+  };
   for (const pair of pairs) {
     if (pair.direction !== 'outbound') continue;
-    const endpoints = endpointsOf(pair.ztunnel).get(pair.dstService);
+    const endpoints = dumps.has(pair.ztunnel) ? endpointsOf(pair.ztunnel).get(pair.dstService) : anyView(pair.dstService);
     if (!endpoints || endpoints.length < 2) continue;
     const distribution: Record<string, number> = {};
     for (const e of endpoints) distribution[e] = pair.endpoints[e] ?? 0;

@@ -80,6 +80,40 @@ function findingView(f: Finding, index: number) {
   };
 }
 
+/** Geometry of one load-balancing bar chart (inline SVG, no script): one bar per endpoint. */
+const CHART = { labelWidth: 250, barMax: 300, bar: 18, gap: 6, pad: 4 };
+
+function shorten(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+function trafficView(report: Report) {
+  const t = report.traffic;
+  if (!t) return undefined;
+  const charts = t.loadBalancing.map((lb, index) => {
+    const max = Math.max(1, ...lb.endpoints.map((e) => e.connections));
+    const expected = lb.connections / Math.max(1, lb.endpoints.length);
+    const bars = lb.endpoints.map((e, i) => {
+      const y = CHART.pad + i * (CHART.bar + CHART.gap);
+      const width = Math.round((e.connections / max) * CHART.barMax);
+      return { name: e.name, label: shorten(e.name, 36), connections: e.connections, y, textY: y + CHART.bar - 5, width, countX: CHART.labelWidth + width + 6 };
+    });
+    const height = CHART.pad * 2 + lb.endpoints.length * (CHART.bar + CHART.gap);
+    return {
+      id: `lb-${index + 1}`,
+      ...lb,
+      pValueText: lb.pValue < 0.0001 ? '< 0.0001' : lb.pValue.toFixed(4),
+      bars,
+      width: CHART.labelWidth + CHART.barMax + 60,
+      height,
+      barX: CHART.labelWidth,
+      expectedX: CHART.labelWidth + Math.round((expected / max) * CHART.barMax),
+      uneven: lb.verdict === 'uneven',
+    };
+  });
+  return { rows: t.rows.map((r) => ({ ...r, failing: r.failures > 0 })), rowsOmitted: t.rowsOmitted, charts };
+}
+
 function view(report: Report) {
   const severityCounts = SEVERITIES.map((severity) => ({ severity, label: SEVERITY_LABELS[severity], count: report.findings.filter((f) => f.severity === severity).length }));
   const categoryRows = CATEGORIES.map((category) => {
@@ -102,6 +136,7 @@ function view(report: Report) {
     groups,
     skippedRules: report.skippedRules,
     ruleErrors: report.ruleErrors,
+    traffic: trafficView(report),
   };
 }
 

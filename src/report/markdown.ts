@@ -160,8 +160,33 @@ function suppressionsMarkdown(report: Report): string[] {
   return parts;
 }
 
+/** Rows of the traffic tables in Markdown: a glance for the issue; HTML and JSON have them all. */
+const MAX_MD_TRAFFIC_ROWS = 15;
+
+function trafficMarkdown(report: Report): string[] {
+  const t = report.traffic;
+  if (!t || (t.rows.length === 0 && t.loadBalancing.length === 0)) return [];
+  const parts = ['## Traffic\n', 'From the ztunnel access logs, failing pairs first.\n'];
+  parts.push('| ztunnel | Direction | Source | Destination service | Connections | Failures | p95 ms |\n| --- | --- | --- | --- | ---: | ---: | ---: |');
+  for (const r of t.rows.slice(0, MAX_MD_TRAFFIC_ROWS)) {
+    parts.push(`| ${mdText(r.ztunnel)} | ${mdText(r.direction)} | ${mdText(`${r.srcNamespace}/${r.srcWorkload}`)} | ${mdText(r.dstService)} | ${r.connections} | ${r.failures} | ${r.p95DurationMs} |`);
+  }
+  const more = t.rows.length - MAX_MD_TRAFFIC_ROWS + t.rowsOmitted;
+  if (more > 0) parts.push(`\n… and ${more} more pairs in the HTML and JSON reports.`);
+  if (t.loadBalancing.length > 0) {
+    parts.push('\n**Load balancing** (outbound connections per endpoint):\n', '| Source | Service | Connections per endpoint | Verdict |\n| --- | --- | --- | --- |');
+    for (const lb of t.loadBalancing.slice(0, MAX_MD_TRAFFIC_ROWS)) {
+      const spread = lb.endpoints.map((e) => `${e.name}: ${e.connections}`).join(', ');
+      parts.push(`| ${mdText(`${lb.srcNamespace}/${lb.srcWorkload}`)} | ${mdText(lb.dstService)} | ${mdText(spread)} | ${mdText(lb.verdict)} (p ${lb.pValue < 0.0001 ? '< 0.0001' : lb.pValue.toFixed(4)}) |`);
+    }
+    if (t.loadBalancing.length > MAX_MD_TRAFFIC_ROWS) parts.push(`\n… and ${t.loadBalancing.length - MAX_MD_TRAFFIC_ROWS} more in the HTML and JSON reports.`);
+  }
+  parts.push('');
+  return parts;
+}
+
 function tailMarkdown(report: Report): string {
-  const parts: string[] = [];
+  const parts: string[] = [...trafficMarkdown(report)];
   if (report.skippedRules.length > 0) {
     parts.push('## Not checked\n', 'These rules could not run because the bundle lacks their inputs. They are not passes.\n');
     parts.push('| Rule | Category | Reason |\n| --- | --- | --- |');

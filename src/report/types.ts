@@ -106,6 +106,44 @@ export interface Report {
   suppressed?: SuppressedFinding[];
   /** Suppressions that expired and no longer apply (optional). */
   expiredSuppressions?: ExpiredSuppression[];
+  /** What the ztunnel access logs show, for the traffic table and load-balancing charts (optional). */
+  traffic?: TrafficSummary;
+}
+
+/** One row of the traffic table: connections per reporting ztunnel, direction, source and service. */
+export interface TrafficRow {
+  ztunnel: string;
+  direction: string;
+  srcNamespace: string;
+  srcWorkload: string;
+  dstService: string;
+  connections: number;
+  failures: number;
+  bytesSent: number;
+  bytesRecv: number;
+  p50DurationMs: number;
+  p95DurationMs: number;
+}
+
+/** How one source's outbound connections to one service spread over its endpoints. */
+export interface LoadBalancingRow {
+  ztunnel: string;
+  srcNamespace: string;
+  srcWorkload: string;
+  dstService: string;
+  connections: number;
+  endpoints: { name: string; connections: number }[];
+  chiSquare: number;
+  pValue: number;
+  /** even | uneven | too few connections to judge */
+  verdict: string;
+}
+
+export interface TrafficSummary {
+  rows: TrafficRow[];
+  /** Rows left out of `rows` (the busiest and failing pairs are kept). */
+  rowsOmitted: number;
+  loadBalancing: LoadBalancingRow[];
 }
 
 export function severityRank(s: Severity): number {
