@@ -3,7 +3,8 @@
  * turns domain errors into one line on stderr and an exit code. Only bin/ exits the process.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { ExitCode, ToolError, errorText } from '../errors.js';
+import { ExitCode, ToolError, UsageError, errorText } from '../errors.js';
+import { INSPECT_HELP as INSPECT_HELP_TEXT } from '../commands/inspect.js';
 import { toolVersion } from '../util/package.js';
 import { parseByteSize, parseDurationMs, parseFormats, parseNonNegative, parsePort, parsePositive, parseSeverityThreshold } from './options.js';
 
@@ -119,6 +120,46 @@ Examples:
         failOn: parseSeverityThreshold(opts.failOn),
         color: opts.color && !process.env.NO_COLOR && Boolean(process.stdout.isTTY),
       }));
+    });
+
+  program
+    .command('inspect')
+    .description('istioctl ztunnel-config views of a bundle or a saved config_dump, offline; plus traffic and load balancing from the access logs.')
+    .argument('<view>', 'workloads|services|policies|certificates|connections|all (istioctl aliases work), traffic, or lb SERVICE')
+    .argument('[args...]', 'the bundle (a directory, .tar.gz or .zip); for lb: SERVICE then the bundle')
+    .option('-f, --file <dump>', 'a saved ztunnel config_dump.json instead of a bundle (- for stdin)')
+    .option('--ztunnel <pod>', 'show this ztunnel')
+    .option('--node <node>', 'the ztunnel on this node; workloads on this node only')
+    .option('--pod <[ns/]pod>', 'a workload pod: the ztunnel on its node, output narrowed to the pod (or a ztunnel pod)')
+    .option('-n, --namespace <ns>', 'only this namespace')
+    .option('--address <ip>', 'workloads: only the one with this IP')
+    .addOption(new Option('--direction <dir>', 'connections: inbound or outbound').choices(['inbound', 'outbound']))
+    .option('--raw', 'connections: addresses as dumped, no names')
+    .option('--with-headers', 'all: a "------ X INFO ------" banner before each table')
+    .option('--at <time>', "judge VALID CERT at this RFC 3339 time (default: the bundle's collection time; now for --file)")
+    .addOption(new Option('-o, --output <format>', 'output format (short = table, as in istioctl)').choices(['table', 'short', 'json', 'yaml']).default('table'))
+    .addHelpText('after', () => `${INSPECT_HELP_TEXT}
+Traffic and load balancing (from the ztunnel access logs):
+  traffic            ZTUNNEL DIRECTION SOURCE DESTINATION SERVICE CONNECTIONS FAILURES ... P95 MS
+  lb SERVICE         per source, connections per endpoint of SERVICE (short name, name.namespace or
+                     FQDN) with a chi-square verdict on how evenly they spread
+
+  ztunnel-bundle inspect traffic bundle.tar.gz --namespace default
+  ztunnel-bundle inspect lb reviews bundle.tar.gz
+`)
+    .action(async (viewName: string, args: string[], o: { file?: string; ztunnel?: string; node?: string; pod?: string; namespace?: string; address?: string; direction?: 'inbound' | 'outbound'; raw?: boolean; withHeaders?: boolean; at?: string; output: string }) => {
+      const output = (o.output === 'short' ? 'table' : o.output) as 'table' | 'json' | 'yaml';
+      if (viewName === 'traffic' || viewName === 'lb') {
+        const [first, second, ...rest] = args;
+        const bundle = viewName === 'lb' ? second : first;
+        if (!bundle || rest.length > 0 || (viewName === 'traffic' && second)) throw new UsageError(viewName === 'lb' ? 'inspect lb: usage: inspect lb SERVICE BUNDLE' : 'inspect traffic: usage: inspect traffic BUNDLE');
+        const { runInspectTraffic } = await import('../commands/inspect-traffic.js');
+        program.setOptionValue('exitCode', await runInspectTraffic({ view: viewName, bundle, ...(viewName === 'lb' ? { service: first } : {}), ...(o.namespace ? { namespace: o.namespace } : {}), output }));
+        return;
+      }
+      if (args.length > 1) throw new UsageError(`inspect ${viewName}: one bundle at most (got ${args.length})`);
+      const { runInspect, parseInspectView } = await import('../commands/inspect.js');
+      program.setOptionValue('exitCode', await runInspect({ ...o, view: parseInspectView(viewName), ...(args[0] ? { bundle: args[0] } : {}), output }));
     });
 
   program
