@@ -88,8 +88,15 @@ export async function startReplayServer(options: ReplayServerOptions): Promise<R
   });
   inner.requestTimeout = 0;
 
+  // The replayed cluster's clock starts at the bundle's collection time and runs on from there, so
+  // a collector that takes its time from the API server's Date header (as it should: expiry is
+  // judged in cluster time) records the original collection time, not today's.
+  const started = Date.now();
+  const replayNow = () => new Date(ctx.clock.getTime() + (Date.now() - started)).toUTCString();
+
   const server: Server = createServer((req, res) => {
     stats.requests++;
+    res.setHeader('Date', replayNow());
     // Handlers answer their own errors; anything that still escapes only costs this connection.
     handleRest(req, res).catch(() => res.destroy());
   });
