@@ -53,7 +53,11 @@ export interface ArtifactInputs {
 export function buildArtifactFacts({ inv, manifest, manifestLines, ztunnelPods, unreadable }: ArtifactInputs): ArtifactFact[] {
   const facts: ArtifactFact[] = [];
   const recorded = new Map<string, ArtifactRecord>();
-  manifest?.artifacts.forEach((a, index) => {
+  manifest?.artifacts.forEach((raw: unknown, index) => {
+    // manifest.json is bundle input like any other: an entry that is not a record with a string
+    // path and status (null, a number, ...) is skipped rather than trusted (found by fuzzing).
+    const a = artifactRecord(raw);
+    if (!a) return;
     recorded.set(a.path, a);
     if (a.status === 'ok') return;
     const evidence = [{ file: MANIFEST, pointer: `/artifacts/${index}`, line: manifestLines[index], excerpt: JSON.stringify(a) }];
@@ -69,6 +73,19 @@ export function buildArtifactFacts({ inv, manifest, manifestLines, ztunnelPods, 
     facts.push(fact({ path: u.path, target: '', status: 'unreadable', error: u.error, httpStatus: 0 }, [{ file: u.path }]));
   }
   return facts.sort((a, b) => a.path.localeCompare(b.path));
+}
+
+/** The fields this module reads, type-checked; undefined when the entry is not a usable record. */
+function artifactRecord(value: unknown): ArtifactRecord | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const v = value as Record<string, unknown>;
+  if (typeof v['path'] !== 'string' || typeof v['status'] !== 'string') return undefined;
+  return {
+    ...(v as unknown as ArtifactRecord),
+    target: typeof v['target'] === 'string' ? v['target'] : '',
+    error: typeof v['error'] === 'string' ? v['error'] : undefined,
+    httpStatus: typeof v['httpStatus'] === 'number' ? v['httpStatus'] : undefined,
+  };
 }
 
 function dropUndefined<T extends object>(o: T): T {
