@@ -8,6 +8,7 @@
 import { BundleError } from '../errors.js';
 import { childPointer, isObject, warn, type FieldContext, type JsonObject } from './json-fields.js';
 import { parseJson } from './json.js';
+import { conformItem, itemShape } from './k8s-shapes.js';
 
 export interface ObjectMeta {
   name?: string;
@@ -141,10 +142,12 @@ export function parseK8sList<T extends K8sObject = K8sObject>(text: string, file
 
   const items: T[] = [];
   const pointers: string[] = [];
+  const shape = itemShape(expectedKind);
   rawItems.forEach((item, i) => {
     const pointer = base ? childPointer(base, i) : '';
     if (!isObject(item)) return warn(ctx, pointer, 'expected an object');
     if (item['metadata'] !== undefined && !isObject(item['metadata'])) return warn(ctx, childPointer(pointer, 'metadata'), 'expected an object; item skipped');
+    conformItem(ctx, item, shape, pointer);
     items.push(item as T);
     pointers.push(pointer);
   });
