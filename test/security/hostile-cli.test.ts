@@ -323,6 +323,30 @@ const cases: HostileCase[] = [
     outcome: { accepted: (report) => expect(ruleIdsOf(report)).toEqual(ruleIdsOf(baseline)) },
   },
   {
+    name: 'dir: wrong-typed fields in cluster/pods.json (containers a number, annotations a list, env a string)',
+    build: editFile(PODS, (b) => {
+      const list = JSON.parse(b.toString('utf8')) as { items: { metadata: Record<string, unknown>; spec: Record<string, unknown> }[] };
+      for (const pod of list.items) {
+        pod.spec['containers'] = 5;
+        pod.spec['initContainers'] = [{ env: 'x', name: 7 }];
+        pod.metadata['annotations'] = ['not', 'a', 'map'];
+      }
+      return JSON.stringify(list);
+    }),
+    // Wrong-typed fields are ignored as if absent (with parser warnings), never a crash.
+    outcome: { accepted: (report) => expect(report.findings.map((f) => f.ruleId)).toContain('pod-not-captured') },
+  },
+  {
+    name: 'dir: manifest.json artifacts holding null, a number and a record without a path',
+    build: editFile('manifest.json', (b) => {
+      const manifest = JSON.parse(b.toString('utf8')) as { artifacts: unknown[] };
+      manifest.artifacts.unshift(null, 42, { status: 'error' });
+      return JSON.stringify(manifest, null, 2);
+    }),
+    // The malformed entries are skipped; the real failed attempt is still reported.
+    outcome: { accepted: (report) => expect(report.findings.filter((f) => f.ruleId === 'artifact-collection-failed').map((f) => f.subject.name)).toEqual(['ztunnel/ztunnel-ps9n7/config_dump.json']) },
+  },
+  {
     name: 'dir: cluster/pods.json is a symlink to a file outside',
     build: async (d) => {
       const bundle = await fixtureCopy(d);
