@@ -1,0 +1,154 @@
+/**
+ * The benchmark run behind `npm run bench`: generates healthy synthetic bundles of N nodes (src/synth),
+ * times `analyze` on each .tar.gz next to `gzip -dc` of the same archive, times `collect` against
+ * `serve` of the same bundle with 20 ms added per call at concurrency 1 and the default, and measures
+ * the bundle's duplication. Every measured command is a child process (bin/ztunnel-bundle.js), so
+ * its peak RSS is its own. Sizes whose bundle would not fit (disk, or the reader's 8 GiB cap) are
+ * skipped and listed as not run, never silently.
+ */
+import { spawn } from 'node:child_process';
+import { mkdir, rm, stat, statfs, writeFile } from 'node:fs/promises';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openBundle } from '../bundle/open.js';
+import { DEFAULT_LIMITS } from '../bundle/source.js';
+import { startReplayServer } from '../serve/server.js';
+import { measureDuplication } from './duplication.js';
+import { measureChild } from './measure.js';
+import type { AnalyzeSample, BenchResults, CollectSample } from './types.js';
+
+export interface BenchOptions {
+  /** Node counts for analyze (ascending order is not required). */
+  analyzeNodes: number[];
+  /** ztunnel counts for collect; each needs a bundle of that many nodes. */
+  collectNodes: number[];
+  /** Concurrencies collect is measured at for each size (1 and the default for the mid size). */
+  collectConcurrency: (ztunnels: number) => number[];
+  workloadsPerNode: (nodes: number) => number;
+  logLines: number;
+  latencyMs: number;
+  workDir: string;
+  keep: boolean;
+  log: (line: string) => void;
+}
+
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+const CLI = join(REPO, 'bin', 'ztunnel-bundle.js');
+const SYNTH = join(REPO, 'dist', 'synth', 'cli.js');
+
+async function run(command: string, args: string[]): Promise<void> {
+  const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => { err += d; });
+  const code = await new Promise<number | null>((resolve, reject) => { child.on('error', reject); child.on('close', resolve); });
+  if (code !== 0) throw new Error(`${command} ${args.join(' ')} failed (${code}): ${err.trim().slice(0, 500)}`);
+}
+
+/** Sum of file sizes under a directory, from `du -sb` (apparent size) for speed on huge trees. */
+async function dirBytes(dir: string): Promise<number> {
+  const { stdout } = await measureChild({ command: 'du', args: ['-sb', dir], forceProbe: true });
+  return Number.parseInt(stdout, 10);
+}
+
+interface Prepared {
+  nodes: number;
+  dir: string;
+  archive: string;
+  dirBytes: number;
+  archiveBytes: number;
+}
+
+export async function runBench(opts: BenchOptions): Promise<BenchResults> {
+  await mkdir(opts.workDir, { recursive: true });
+  const results: BenchResults = {
+    cores: cpus().length, cpuModel: cpus()[0]?.model.trim() ?? 'unknown', totalMemBytes: totalmem(), node: process.version,
+    analyze: [], collect: [], notRun: [],
+  };
+  const sizes = [...new Set([...opts.analyzeNodes, ...opts.collectNodes])].sort((a, b) => a - b);
+  const prepared = new Map<number, Prepared>();
+  let previous: Prepared | undefined;
+  for (const nodes of sizes) {
+    const refusal = await wontFit(nodes, previous, opts);
+    if (refusal) {
+      results.notRun.push(`${nodes} nodes: ${refusal}`);
+      opts.log(`skipping ${nodes} nodes: ${refusal}`);
+      continue;
+    }
+    const p = await prepare(nodes, opts);
+    prepared.set(nodes, p);
+    previous = p;
+    if (opts.analyzeNodes.includes(nodes)) results.analyze.push(await benchAnalyze(p, opts));
+    for (const concurrency of opts.collectNodes.includes(nodes) ? opts.collectConcurrency(nodes) : []) {
+      results.collect.push(await benchCollect(p, concurrency, opts));
+    }
+    if (nodes === 100 || (results.duplication === undefined && nodes === sizes[sizes.length - 1])) {
+      opts.log(`measuring duplication in the ${nodes}-node bundle`);
+      results.duplication = await measureDuplication(p.dir, nodes);
+    }
+    if (!opts.keep) await rm(p.dir, { recursive: true, force: true });
+    if (!opts.keep) await rm(p.archive, { force: true });
+  }
+  return results;
+}
+
+/**
+ * Why a size cannot run here, judged from the previous size: the bundle grows with N² (each dump
+ * lists every workload), so its size is extrapolated quadratically before anything is written.
+ */
+async function wontFit(nodes: number, previous: Prepared | undefined, opts: BenchOptions): Promise<string | undefined> {
+  if (!previous) return undefined;
+  const scale = (nodes / previous.nodes) ** 2 * (opts.workloadsPerNode(nodes) / opts.workloadsPerNode(previous.nodes));
+  const estimate = previous.dirBytes * scale;
+  const fs = await statfs(opts.workDir);
+  const free = fs.bavail * fs.bsize;
+  const gib = (b: number) => `${(b / 1024 ** 3).toFixed(1)} GiB`;
+  if (estimate > DEFAULT_LIMITS.maxTotalBytes) {
+    return `its bundle would be about ${gib(estimate)} uncompressed, over the bundle reader's ${gib(DEFAULT_LIMITS.maxTotalBytes)} cap (maxTotalBytes), so analyze would refuse it`;
+  }
+  // The directory, its archive and collect's archive must fit together, with room to spare.
+  if (estimate * 1.5 > free * 0.8) return `its bundle would be about ${gib(estimate)}; ${gib(free)} free on ${opts.workDir}`;
+  return undefined;
+}
+
+async function prepare(nodes: number, opts: BenchOptions): Promise<Prepared> {
+  const dir = join(opts.workDir, `bundle-${nodes}`);
+  const archive = join(opts.workDir, `bundle-${nodes}.tar.gz`);
+  opts.log(`generating ${nodes} nodes x ${opts.workloadsPerNode(nodes)} workloads`);
+  await run(process.execPath, [SYNTH, '--nodes', String(nodes), '--workloads-per-node', String(opts.workloadsPerNode(nodes)), '--log-lines', String(opts.logLines), '--out', dir, '--force']);
+  await rm(archive, { force: true });
+  await run('tar', ['-czf', archive, '-C', opts.workDir, `bundle-${nodes}`]);
+  return { nodes, dir, archive, dirBytes: await dirBytes(dir), archiveBytes: (await stat(archive)).size };
+}
+
+async function benchAnalyze(p: Prepared, opts: BenchOptions): Promise<AnalyzeSample> {
+  opts.log(`timing gzip -dc and analyze on ${p.nodes} nodes`);
+  const floor = await measureChild({ command: 'sh', args: ['-c', 'gzip -dc "$0" > /dev/null', p.archive] });
+  const analyze = await measureChild({ command: process.execPath, args: [CLI, 'analyze', p.archive, '--fail-on', 'none', '--no-color'], discardStdout: true });
+  if (analyze.exitCode !== 0) opts.log(`analyze ${p.nodes} nodes exited ${analyze.exitCode}: ${analyze.stderr.trim().slice(0, 300)}`);
+  return {
+    nodes: p.nodes, workloadsPerNode: opts.workloadsPerNode(p.nodes), dirBytes: p.dirBytes, archiveBytes: p.archiveBytes,
+    floorMs: floor.wallMs, wallMs: analyze.wallMs, maxRssBytes: analyze.maxRssBytes, exitCode: analyze.exitCode,
+  };
+}
+
+async function benchCollect(p: Prepared, concurrency: number, opts: BenchOptions): Promise<CollectSample> {
+  opts.log(`collecting ${p.nodes} ztunnels from serve (+${opts.latencyMs} ms per call) at concurrency ${concurrency}`);
+  const source = await openBundle(p.dir);
+  const server = await startReplayServer({ bundle: source, port: 0, latencyMs: opts.latencyMs });
+  const kubeconfig = join(opts.workDir, `kubeconfig-${p.nodes}`);
+  const output = join(opts.workDir, `collected-${p.nodes}-c${concurrency}.tar.gz`);
+  try {
+    await writeFile(kubeconfig, server.kubeconfig(), { mode: 0o600 });
+    await rm(output, { force: true });
+    const m = await measureChild({ command: process.execPath, args: [CLI, 'collect', '--kubeconfig', kubeconfig, '-o', output, '--concurrency', String(concurrency)] });
+    if (m.exitCode !== 0) opts.log(`collect exited ${m.exitCode}: ${m.stderr.trim().split('\n').slice(-3).join(' / ').slice(0, 400)}`);
+    const archiveBytes = await stat(output).then((s) => s.size, () => 0);
+    return { ztunnels: p.nodes, workloads: p.nodes * opts.workloadsPerNode(p.nodes), concurrency, latencyMs: opts.latencyMs, wallMs: m.wallMs, maxRssBytes: m.maxRssBytes, exitCode: m.exitCode, archiveBytes };
+  } finally {
+    await server.close();
+    await source.close();
+    await rm(output, { force: true });
+    await rm(kubeconfig, { force: true });
+  }
+}
