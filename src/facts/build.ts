@@ -6,13 +6,15 @@
 import { MANIFEST, cluster as clusterPaths, cni as cniPaths, istiod as istiodPaths, ztunnel as ztunnelPaths } from '../bundle/paths.js';
 import type { Manifest } from '../bundle/manifest.js';
 import type { BundleSource } from '../bundle/source.js';
-import { parseConfigDump } from '../parse/configDump.js';
+import { parseConfigDump, type ZtService, type ZtWorkload } from '../parse/configDump.js';
 import { parseJson } from '../parse/json.js';
 import { parseK8sList, type Namespace, type Node, type Pod } from '../parse/k8s.js';
 import { parseReady } from '../parse/ready.js';
 import { createLocator } from '../parse/jsonLocate.js';
 import { readLogEvents } from '../parse/logs.js';
 import { buildArtifactFacts } from './artifacts.js';
+import { citedLines, dumpCitations } from './citedLines.js';
+import { Interner } from './intern.js';
 import { buildCertificateFacts, buildWorkloadStateFacts, type DumpInput } from './certificates.js';
 import { indexCluster } from './cluster.js';
 import { takeInventory } from './inventory.js';
@@ -76,8 +78,20 @@ export async function buildFacts(bundle: BundleSource): Promise<FactModel> {
   const nodeOf = (name: string) => cluster.ztunnelByName.get(name)?.node ?? podFiles.get(name)?.spec?.nodeName ?? '';
   const namespaceOf = (name: string) => cluster.ztunnelByName.get(name)?.namespace ?? podFiles.get(name)?.metadata?.namespace ?? 'istio-system';
 
-  // Each dump is parsed once; its text is dropped after the locator has answered what facts cite.
+  // Each dump is parsed once. The lines its facts cite are looked up while its text is at hand,
+  // then the text is dropped; entries repeated across dumps (the whole cluster, in every dump) are
+  // shared, so memory grows with the cluster, not with the cluster times the number of ztunnels.
   const dumps = new Map<string, DumpInput>();
+  const podsOnNode = new Map<string, Set<string>>();
+  for (const p of cluster.byRole.app) {
+    const ztunnel = cluster.ztunnelOnNode.get(p.node);
+    if (ztunnel === undefined) continue;
+    let set = podsOnNode.get(ztunnel);
+    if (!set) podsOnNode.set(ztunnel, (set = new Set()));
+    set.add(`${p.namespace}/${p.name}`);
+  }
+  const workloadInterner = new Interner<ZtWorkload>();
+  const serviceInterner = new Interner<ZtService>();
   const ready = new Map<string, { status: number; ready: boolean; pending: string[] }>();
   const metrics = new Map<string, { xdsTerminationErrors: number; pendingProxies: number }>();
   const logs = new Map<string, LogSummary>();
@@ -87,7 +101,10 @@ export async function buildFacts(bundle: BundleSource): Promise<FactModel> {
       const dump = parsed.value;
       // Nodes of hand-assembled bundles come from the dump's own workload (the ztunnel's).
       const node = nodeOf(name) || dump.workloads.find((w) => w.name === name)?.node || '';
-      dumps.set(name, { pod: name, namespace: namespaceOf(name), node, dump, locator: createLocator(parsed.text) });
+      const locator = citedLines(parsed.text, dumpCitations(dump, podsOnNode.get(name) ?? new Set()));
+      workloadInterner.internAll(dump.workloads);
+      serviceInterner.internAll(dump.services);
+      dumps.set(name, { pod: name, namespace: namespaceOf(name), node, dump, locator });
     }
     const probe = await reader.parse(ztunnelPaths.ready(name), parseReady);
     if (probe) ready.set(name, { status: probe.value.status, ready: probe.value.ready, pending: probe.value.pending });
@@ -119,7 +136,7 @@ export async function buildFacts(bundle: BundleSource): Promise<FactModel> {
   const accessByPod = new Map<string, number>();
   for (const s of logs.values()) for (const [k, v] of s.accessByPod) accessByPod.set(k, (accessByPod.get(k) ?? 0) + v);
 
-  const istiodViews = await loadIstiodViews(reader, inv);
+  const istiodViews = await loadIstiodViews(reader, inv, dumps);
   const lists = await loadClusterLists(reader, inv);
   const { facts: components, istiodVersion } = buildComponentFacts(cluster);
   const pods = buildPodFacts(cluster, indexWorkloads(dumpList), dumpList, accessByPod);

@@ -5,9 +5,12 @@
  */
 import { istiod as istiodPaths, ztunnel as ztunnelPaths } from '../bundle/paths.js';
 import { ADDRESS_TYPE, AUTHORIZATION_TYPE, parseAdsz, parseIstiodConfigDump, parseSyncz, type AdsClients, type IstiodAmbientView, type IstiodList, type SyncStatus } from '../parse/istiod.js';
+import type { IstiodWorkload } from '../parse/istiod-ambient.js';
 import { createLocator, type JsonLocator } from '../parse/jsonLocate.js';
 import type { Evidence } from '../report/types.js';
 import type { DumpInput } from './certificates.js';
+import { citedLines } from './citedLines.js';
+import { Interner } from './intern.js';
 import type { Inventory } from './inventory.js';
 import type { FactReader } from './reader.js';
 import type { XdsSyncFact } from './types.js';
@@ -23,13 +26,19 @@ interface Located<T> {
 export interface IstiodViews {
   syncz: Located<IstiodList<SyncStatus>>[];
   adsz: Located<AdsClients>[];
-  /** ztunnel pod -> istiod's config_dump for it (from the istiod that answered). */
-  configDumps: Map<string, Located<IstiodAmbientView>>;
+  /** ztunnel pod -> the workloads of istiod's config_dump for it (from the istiod that answered). */
+  configDumps: Map<string, Located<IstiodDumpWorkloads>>;
   available: boolean;
 }
 
-export async function loadIstiodViews(reader: FactReader, inv: Inventory): Promise<IstiodViews> {
+/**
+ * Reads every istiod view. istiod's per-ztunnel dumps are the other N copies of the whole cluster:
+ * each keeps only its workloads (shared across ztunnels when identical) and the line of the one
+ * entry its fact can cite (the first workload the ztunnel's own dump lacks), not its text.
+ */
+export async function loadIstiodViews(reader: FactReader, inv: Inventory, dumps: ReadonlyMap<string, DumpInput>): Promise<IstiodViews> {
   const views: IstiodViews = { syncz: [], adsz: [], configDumps: new Map(), available: false };
+  const workloads = new Interner<IstiodWorkload>();
   for (const [istiod, endpoints] of inv.istiods) {
     if (endpoints.has('syncz')) {
       const parsed = await reader.parse(istiodPaths.debug(istiod, 'syncz'), parseSyncz);
@@ -41,12 +50,23 @@ export async function loadIstiodViews(reader: FactReader, inv: Inventory): Promi
     }
     for (const ztunnel of inv.istiodConfigDumps.get(istiod) ?? []) {
       const parsed = await reader.parse(istiodPaths.configDumpFor(istiod, ztunnel), parseIstiodConfigDump);
-      if (parsed) views.configDumps.set(ztunnel, { istiod, value: parsed.value, locator: createLocator(parsed.text) });
+      if (!parsed) continue;
+      const own = dumps.get(ztunnel);
+      const ownKeys = own ? new Set(own.dump.workloads.map(workloadKey)) : undefined;
+      const firstMissing = ownKeys ? parsed.value.workloads.find((w) => !ownKeys.has(workloadKey(w))) : undefined;
+      workloads.internAll(parsed.value.workloads);
+      const value: IstiodDumpWorkloads = { workloads: parsed.value.workloads };
+      views.configDumps.set(ztunnel, { istiod, value, locator: citedLines(parsed.text, firstMissing ? [firstMissing.pointer] : []) });
     }
   }
   views.available = views.syncz.length > 0 || views.configDumps.size > 0;
   return views;
 }
+
+/** What the xDS cross-check uses of istiod's per-ztunnel dump. */
+export type IstiodDumpWorkloads = Pick<IstiodAmbientView, 'workloads'>;
+
+const workloadKey = (w: { namespace: string; name: string }) => `${w.namespace}/${w.name}`;
 
 function evidenceAt(file: string, locator: JsonLocator, pointer: string, excerpt: string): Evidence {
   const line = locator.line(pointer);

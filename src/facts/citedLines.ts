@@ -1,0 +1,26 @@
+/**
+ * Line numbers of just the JSON pointers a dump's facts will cite, computed while its text is at
+ * hand, so the text (megabytes per ztunnel, N of them) can be dropped right after parsing instead
+ * of staying alive behind a JsonLocator until every fact is built. The result answers like a
+ * JsonLocator for those pointers, and undefined (no line, as for an unknown pointer) otherwise.
+ */
+import type { ZtunnelConfigDump } from '../parse/configDump.js';
+import { createLocator, type JsonLocator } from '../parse/jsonLocate.js';
+
+export function citedLines(text: string, pointers: Iterable<string>): JsonLocator {
+  const locator = createLocator(text);
+  const lines = new Map<string, number | undefined>();
+  for (const pointer of pointers) if (!lines.has(pointer)) lines.set(pointer, locator.line(pointer));
+  return { line: (pointer) => lines.get(pointer) };
+}
+
+/**
+ * What facts cite in a ztunnel's config_dump: each certificate and workloadState entry (certificate
+ * and workload-state facts), and the workloads of the pods on its node (pod facts, whose join goes
+ * from a pod to the ztunnel on its node by namespace/name).
+ */
+export function dumpCitations(dump: ZtunnelConfigDump, podsOnNode: ReadonlySet<string>): string[] {
+  const pointers = [...dump.certificates.map((c) => c.pointer), ...dump.workloadState.map((w) => w.pointer)];
+  for (const w of dump.workloads) if (podsOnNode.has(`${w.namespace}/${w.name}`)) pointers.push(w.pointer);
+  return pointers;
+}
