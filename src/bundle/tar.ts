@@ -52,7 +52,7 @@ export async function readTar(options: ReadTarOptions, target: ExtractionTarget)
   try {
     for await (const entry of extract as AsyncIterable<Readable & { header: tarStream.Header }>) {
       const { header } = entry;
-      await target.add({ name: header.name, kind: KINDS[header.type ?? ''] ?? 'unknown', declaredSize: header.size ?? 0 }, () => liveEntry(entry));
+      await target.add({ name: header.name, kind: KINDS[header.type ?? ''] ?? 'unknown', declaredSize: header.size ?? 0, exactSize: true }, () => liveEntry(entry));
       entry.resume(); // directories carry no data, but the stream must still be drained
     }
   } catch (err) {
