@@ -90,8 +90,8 @@ export async function buildFacts(bundle: BundleSource): Promise<FactModel> {
     if (!set) podsOnNode.set(ztunnel, (set = new Set()));
     set.add(`${p.namespace}/${p.name}`);
   }
-  const workloadInterner = new Interner<ZtWorkload>();
-  const serviceInterner = new Interner<ZtService>();
+  const workloadInterner = new Interner<ZtWorkload>((w) => `${w.pointer}\n${w.uid}`);
+  const serviceInterner = new Interner<ZtService>((svc) => `${svc.pointer}\n${svc.namespace}/${svc.hostname}`);
   const ready = new Map<string, { status: number; ready: boolean; pending: string[] }>();
   const metrics = new Map<string, { xdsTerminationErrors: number; pendingProxies: number }>();
   const logs = new Map<string, LogSummary>();

@@ -3,6 +3,7 @@
  * adsz of every istiod) and of what it sends it (debug/config_dump?proxyID=<ztunnel>), compared
  * with the ztunnel's own config_dump. Only a whole bundle allows this cross-check.
  */
+import { createHash } from 'node:crypto';
 import { istiod as istiodPaths, ztunnel as ztunnelPaths } from '../bundle/paths.js';
 import { ADDRESS_TYPE, AUTHORIZATION_TYPE, parseAdsz, parseIstiodConfigDump, parseSyncz, type AdsClients, type IstiodAmbientView, type IstiodList, type SyncStatus } from '../parse/istiod.js';
 import type { IstiodWorkload } from '../parse/istiod-ambient.js';
@@ -38,7 +39,11 @@ export interface IstiodViews {
  */
 export async function loadIstiodViews(reader: FactReader, inv: Inventory, dumps: ReadonlyMap<string, DumpInput>): Promise<IstiodViews> {
   const views: IstiodViews = { syncz: [], adsz: [], configDumps: new Map(), available: false };
-  const workloads = new Interner<IstiodWorkload>();
+  const workloads = new Interner<IstiodWorkload>((w) => `${w.pointer}\n${w.uid}`);
+  // istiod usually sends every ztunnel the same state, so its per-ztunnel dumps are often
+  // byte-identical: each distinct text is parsed once (a failure is not remembered, and so is
+  // recorded for every file that has it).
+  const parsedByDigest = new Map<string, IstiodDumpWorkloads>();
   for (const [istiod, endpoints] of inv.istiods) {
     if (endpoints.has('syncz')) {
       const parsed = await reader.parse(istiodPaths.debug(istiod, 'syncz'), parseSyncz);
@@ -49,14 +54,27 @@ export async function loadIstiodViews(reader: FactReader, inv: Inventory, dumps:
       if (parsed) views.adsz.push({ istiod, value: parsed.value, locator: createLocator(parsed.text) });
     }
     for (const ztunnel of inv.istiodConfigDumps.get(istiod) ?? []) {
-      const parsed = await reader.parse(istiodPaths.configDumpFor(istiod, ztunnel), parseIstiodConfigDump);
-      if (!parsed) continue;
+      const file = istiodPaths.configDumpFor(istiod, ztunnel);
+      const text = await reader.text(file);
+      if (text === undefined) continue;
+      const digest = createHash('sha256').update(text).digest('hex');
+      let value = parsedByDigest.get(digest);
+      if (value === undefined) {
+        let parsed;
+        try {
+          parsed = parseIstiodConfigDump(text, file);
+        } catch (err) {
+          reader.record(file, err);
+          continue;
+        }
+        workloads.internAll(parsed.workloads);
+        value = { workloads: parsed.workloads };
+        parsedByDigest.set(digest, value);
+      }
       const own = dumps.get(ztunnel);
       const ownKeys = own ? new Set(own.dump.workloads.map(workloadKey)) : undefined;
-      const firstMissing = ownKeys ? parsed.value.workloads.find((w) => !ownKeys.has(workloadKey(w))) : undefined;
-      workloads.internAll(parsed.value.workloads);
-      const value: IstiodDumpWorkloads = { workloads: parsed.value.workloads };
-      views.configDumps.set(ztunnel, { istiod, value, locator: citedLines(parsed.text, firstMissing ? [firstMissing.pointer] : []) });
+      const firstMissing = ownKeys ? value.workloads.find((w) => !ownKeys.has(workloadKey(w))) : undefined;
+      views.configDumps.set(ztunnel, { istiod, value, locator: citedLines(text, firstMissing ? [firstMissing.pointer] : []) });
     }
   }
   views.available = views.syncz.length > 0 || views.configDumps.size > 0;
