@@ -38,6 +38,10 @@ export function buildZtunnelFacts(inputs: ZtunnelInputs): ZtunnelFact[] {
     if (indexed) evidence.push(podEvidence(inputs.cluster, indexed));
     else if (inputs.podFiles.has(name)) evidence.push({ file: paths.pod(name), excerpt: `pod ${namespace}/${name}` });
     if (probe) evidence.push({ file: paths.ready(name), line: 1, excerpt: `${probe.status} ${probe.ready ? 'ready' : `not ready, pending: ${probe.pending.join(', ')}`}` });
+    const metricsSummary = inputs.metrics.get(name);
+    if (metricsSummary && (metricsSummary.pendingProxies > 0 || metricsSummary.xdsTerminationErrors > 0)) {
+      evidence.push({ file: paths.metrics(name), excerpt: `workload_manager_pending_proxy_count ${metricsSummary.pendingProxies}; istio_xds_connection_terminations_total (errors) ${metricsSummary.xdsTerminationErrors}` });
+    }
     const version = dump?.dump.version?.istioVersion && dump.dump.version.istioVersion !== 'unknown' ? dump.dump.version.istioVersion : dump?.dump.version?.version;
     const metrics = inputs.metrics.get(name);
     const logs = inputs.logs.get(name);

@@ -109,6 +109,8 @@ function trafficView(report: Report) {
       barX: CHART.labelWidth,
       expectedX: CHART.labelWidth + Math.round((expected / max) * CHART.barMax),
       uneven: lb.verdict === 'uneven',
+      judged: lb.verdict !== 'too few connections',
+      needed: 5 * lb.endpoints.length,
     };
   });
   return { rows: t.rows.map((r) => ({ ...r, failing: r.failures > 0 })), rowsOmitted: t.rowsOmitted, charts };
