@@ -69,7 +69,10 @@ export class BundleWriter {
     if (this.state === 'discarded') return;
     this.state = 'discarded';
     this.archive.abort();
+    // The file is opened asynchronously: wait for the stream to close, or rm could run before the open.
+    const closed = this.out.closed ? Promise.resolve() : new Promise<void>((resolve) => this.out.once('close', () => resolve()));
     this.out.destroy();
+    await closed;
     await rm(this.tempPath, { force: true });
   }
 
