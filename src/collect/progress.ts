@@ -21,7 +21,7 @@ export class Progress {
   private done = 0;
   private bytes = 0;
   private readonly inFlight = new Set<string>();
-  private lastDraw = 0;
+  private lastDraw = Number.NEGATIVE_INFINITY;
   private drawn = false;
 
   constructor(private readonly options: ProgressOptions) {}
