@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
+import { createGzip, type Gzip } from 'node:zlib';
 import { TarArchive, ZipArchive, type Archiver } from 'archiver';
 
 export type ArchiveFormat = 'tar.gz' | 'zip';
@@ -23,33 +24,89 @@ export function formatForOutput(output: string): ArchiveFormat {
   return output.toLowerCase().endsWith('.zip') ? 'zip' : 'tar.gz';
 }
 
+/**
+ * Uncompressed bytes that may wait for compression before waitForRoom() holds the caller back.
+ * archiver accepts entries without backpressure, so when the cluster answers faster than gzip
+ * compresses, every response would otherwise pile up in memory (a 1,000-node bundle is ~15 GB).
+ */
+export const DEFAULT_MAX_BACKLOG_BYTES = 64 * 1024 ** 2;
+
 export class BundleWriter {
   readonly tempPath: string;
   private readonly archive: Archiver;
   private readonly out: WriteStream;
   private readonly written: Promise<void>;
   private state = 'open' as 'open' | 'finished' | 'discarded';
+  /** tar.gz only: our own gzip stage, so the bytes it has consumed can be counted. */
+  private readonly gzip: Gzip | undefined;
+  private appendedBytes = 0;
+  /** zip only: bytes of entries archiver has processed, in the order they were appended. */
+  private processedBytes = 0;
+  private readonly pendingSizes: number[] = [];
+  private waiters: (() => void)[] = [];
+  private readonly maxBacklogBytes: number;
 
-  constructor(private readonly options: BundleWriterOptions) {
+  constructor(private readonly options: BundleWriterOptions & { maxBacklogBytes?: number }) {
     this.tempPath = `${options.output}.tmp-${randomBytes(6).toString('hex')}`;
-    this.archive = options.format === 'zip' ? new ZipArchive({ zlib: { level: 6 } }) : new TarArchive({ gzip: true });
+    this.maxBacklogBytes = options.maxBacklogBytes ?? DEFAULT_MAX_BACKLOG_BYTES;
+    // Same bytes as TarArchive({ gzip: true }), which pipes its tar stream through zlib.createGzip().
+    this.archive = options.format === 'zip' ? new ZipArchive({ zlib: { level: 6 } }) : new TarArchive({ gzip: false });
+    this.gzip = options.format === 'zip' ? undefined : createGzip();
     this.out = createWriteStream(this.tempPath, { mode: 0o600, flags: 'wx' });
     this.written = new Promise<void>((resolve, reject) => {
       this.out.on('close', resolve);
       this.out.on('error', reject);
       this.archive.on('error', reject);
+      this.gzip?.on('error', reject);
     });
     this.written.catch(() => {});
-    this.archive.pipe(this.out);
+    // Whatever ends the writing (done, failed, discarded) must not leave a task waiting for room.
+    this.written.finally(() => this.wake(true)).catch(() => {});
+    if (this.gzip) {
+      this.gzip.on('data', () => this.wake(false));
+      this.archive.pipe(this.gzip).pipe(this.out);
+    } else {
+      this.archive.on('entry', () => {
+        this.processedBytes += this.pendingSizes.shift() ?? 0;
+        this.wake(false);
+      });
+      this.archive.pipe(this.out);
+    }
   }
 
   addBuffer(path: string, data: Buffer | string): void {
+    this.queued(typeof data === 'string' ? Buffer.byteLength(data) : data.length);
     this.archive.append(data, { name: this.entryName(path), date: this.options.date, mode: 0o644 });
   }
 
   /** The file is read when archiver reaches it; keep it on disk until finish() returns. */
-  addFile(path: string, file: string): void {
+  addFile(path: string, file: string, bytes = 0): void {
+    this.queued(bytes);
     this.archive.append(createReadStream(file), { name: this.entryName(path), date: this.options.date, mode: 0o644 });
+  }
+
+  /** Uncompressed bytes handed to the archive and not yet compressed. */
+  backlogBytes(): number {
+    const consumed = this.gzip ? this.gzip.bytesWritten : this.processedBytes;
+    return Math.max(0, this.appendedBytes - consumed);
+  }
+
+  /** Resolves once the backlog is under the limit (at once if it is, or if writing has ended). */
+  waitForRoom(): Promise<void> {
+    if (this.state !== 'open' || this.backlogBytes() <= this.maxBacklogBytes) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  private queued(bytes: number): void {
+    this.appendedBytes += bytes;
+    if (!this.gzip) this.pendingSizes.push(bytes);
+  }
+
+  private wake(all: boolean): void {
+    if (this.waiters.length === 0 || (!all && this.backlogBytes() > this.maxBacklogBytes)) return;
+    const waiting = this.waiters;
+    this.waiters = [];
+    for (const resolve of waiting) resolve();
   }
 
   /** Finishes the archive and renames it to the output name; returns the bytes written. */
@@ -61,14 +118,21 @@ export class BundleWriter {
     // A second Ctrl-C during finalize discards; the rename must not resurrect the file.
     if (this.state !== 'finished') throw new Error('bundle discarded while finishing');
     await rename(this.tempPath, this.options.output);
-    return this.archive.pointer();
+    return this.out.bytesWritten;
   }
 
   /** Stops writing and removes the temporary file; nothing is left under either name. */
   async discard(): Promise<void> {
     if (this.state === 'discarded') return;
     this.state = 'discarded';
-    this.archive.abort();
+    this.wake(true);
+    try {
+      this.archive.abort();
+    } catch {
+      // archiver 8 cannot unpipe an uncompressed tar engine (tar-stream has no unpipe); abort()
+      // has already stopped its queues by then, and destroying the streams below ends the rest.
+    }
+    this.gzip?.destroy();
     // The file is opened asynchronously: wait for the stream to close, or rm could run before the open.
     const closed = this.out.closed ? Promise.resolve() : new Promise<void>((resolve) => this.out.once('close', () => resolve()));
     this.out.destroy();

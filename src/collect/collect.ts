@@ -13,6 +13,7 @@ import type { ArtifactRecord, Manifest } from '../bundle/manifest.js';
 import { MANIFEST } from '../bundle/paths.js';
 import type { ArtifactTask, CollectContext } from './artifact.js';
 import { BundleWriter, formatForOutput } from './bundle-writer.js';
+import { RedactionMemo } from './redact-payload.js';
 import { KubeClient } from './kube-client.js';
 import { clusterTasks, podsListTask } from './list-tasks.js';
 import { cniTasks, istiodTasks, ztunnelTasks } from './pod-tasks.js';
@@ -55,6 +56,8 @@ export function bundleStamp(date: Date): string {
   return date.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
 }
 
+const VERSION_PATH = 'cluster/version.json';
+
 export async function collect(options: CollectRunOptions): Promise<CollectResult> {
   const startedAt = (options.now ?? (() => new Date()))();
   const spoolDir = await mkdtemp(join(tmpdir(), 'ztunnel-bundle-'));
@@ -73,6 +76,7 @@ export async function collect(options: CollectRunOptions): Promise<CollectResult
     maxLogBytes: options.maxLogBytes,
     ...(options.sinceSeconds ? { sinceSeconds: options.sinceSeconds } : {}),
     redact: options.redact,
+    redactionMemo: new RedactionMemo(),
     spoolDir,
     signal: interrupt.signal,
   };
@@ -92,7 +96,8 @@ export async function collect(options: CollectRunOptions): Promise<CollectResult
     const work = (async () => {
       const tasks = await planTasks(options, ctx, runner);
       options.events?.onPlanned?.(tasks.length);
-      const payloads = await runner.runAll(tasks);
+      // Only cluster/version.json is read back (for the manifest); every other payload is released once archived.
+      const payloads = await runner.runAll(tasks, { keep: (task) => task.path === VERSION_PATH });
       return { tasks, payloads };
     })();
     const outcome = await Promise.race([work, hard]);
@@ -146,7 +151,7 @@ async function planTasks(options: CollectRunOptions, ctx: CollectContext, runner
 }
 
 function versionOf(tasks: readonly ArtifactTask[], payloads: readonly (import('./artifact.js').Payload | undefined)[]): string | undefined {
-  const i = tasks.findIndex((t) => t.path === 'cluster/version.json');
+  const i = tasks.findIndex((t) => t.path === VERSION_PATH);
   const p = payloads[i];
   if (p?.kind !== 'bytes') return undefined;
   try {

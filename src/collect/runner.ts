@@ -36,9 +36,17 @@ export class TaskRunner {
     this.limit = pLimit(Math.max(1, options.concurrency));
   }
 
-  /** Runs the tasks; resolves with the payload of each (undefined unless ok), in order. */
-  runAll(tasks: readonly ArtifactTask[]): Promise<(Payload | undefined)[]> {
-    return Promise.all(tasks.map((task) => this.limit(() => this.runOne(task))));
+  /**
+   * Runs the tasks; resolves with the payload of each (undefined unless ok, or not kept), in order.
+   * `keep` names the payloads the caller still needs once they are in the archive: the others are
+   * released as soon as they are written, so memory does not grow with the size of the bundle.
+   */
+  runAll(tasks: readonly ArtifactTask[], options: { keep?: (task: ArtifactTask) => boolean } = {}): Promise<(Payload | undefined)[]> {
+    const keep = options.keep ?? (() => true);
+    return Promise.all(tasks.map((task) => this.limit(async () => {
+      const payload = await this.runOne(task);
+      return keep(task) ? payload : undefined;
+    })));
   }
 
   private async runOne(task: ArtifactTask): Promise<Payload | undefined> {
@@ -65,13 +73,15 @@ export class TaskRunner {
     record.durationMs = Math.max(0, now() - started);
     this.records.push(record);
     events?.onDone?.(record);
+    // Hold this task's slot until the archive has caught up, so fetching never outruns compression.
+    await writer.waitForRoom();
     return payload;
   }
 
   private store(path: string, payload: Payload): Partial<ArtifactRecord> {
     const counts = payload.redactions && Object.keys(payload.redactions).length > 0 ? { redactions: payload.redactions } : {};
     if (payload.kind === 'file') {
-      this.options.writer.addFile(path, payload.file);
+      this.options.writer.addFile(path, payload.file, payload.bytes);
       return { bytes: payload.bytes, sha256: payload.sha256, ...counts };
     }
     this.options.writer.addBuffer(path, payload.data);
