@@ -19,6 +19,8 @@ export interface HttpGetOptions {
 export interface HttpResponse {
   status: number;
   contentType?: string;
+  /** The server's Date header, when it sent one. */
+  date?: string;
   body: Buffer;
 }
 
@@ -49,7 +51,7 @@ export function httpGet(options: HttpGetOptions): Promise<HttpResponse> {
           reject(new RequestFailure('connection closed before the response was complete', undefined, 'ECONNRESET'));
           return;
         }
-        resolve({ status: res.statusCode ?? 0, contentType: res.headers['content-type'], body: Buffer.concat(chunks) });
+        resolve({ status: res.statusCode ?? 0, contentType: res.headers['content-type'], ...(res.headers.date ? { date: res.headers.date } : {}), body: Buffer.concat(chunks) });
       });
       res.on('error', (err) => reject(failureOf(err, controller.signal)));
     });

@@ -10,8 +10,47 @@
 import net from 'node:net';
 import { PassThrough } from 'node:stream';
 import { PortForward, type KubeConfig } from '@kubernetes/client-node';
+// Not re-exported by the package index in 1.4; the module is public (the package has no exports map).
+import { WebSocketHandler } from '@kubernetes/client-node/dist/web-socket-handler.js';
+import WebSocket from 'ws';
 import { RequestFailure, toRequestFailure } from './failure.js';
 import { httpGet, type HttpResponse } from './http-get.js';
+import { statusMessage } from './kube-client.js';
+
+const MAX_REFUSAL_BODY = 64 * 1024;
+
+/**
+ * Opens the websocket as client-node would, but keeps the API server's answer to a refused
+ * upgrade: ws only says "Unexpected server response: 403", while the Status body says why
+ * (e.g. `pods "x" is forbidden: User "jane" cannot create resource "pods/portforward"`), which
+ * is what the manifest and the user need.
+ */
+function socketKeepingRefusals(uri: string, protocols: string[], opts: WebSocket.ClientOptions): WebSocket {
+  const ws = new WebSocket(uri, protocols, opts);
+  ws.once('unexpected-response', (req, res) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const fail = () => {
+      const status = res.statusCode ?? 0;
+      const message = statusMessage(Buffer.concat(chunks)) || `HTTP ${status}`;
+      ws.emit('error', new RequestFailure(message, status, 'REFUSED'));
+      req.destroy();
+    };
+    res.on('data', (chunk: Buffer) => {
+      if (size < MAX_REFUSAL_BODY) chunks.push(chunk);
+      size += chunk.length;
+    });
+    res.once('end', fail);
+    res.once('error', fail);
+  });
+  return ws;
+}
+
+/** The RequestFailure inside whatever client-node rejected with (ws wraps errors in an ErrorEvent). */
+function unwrap(err: unknown): RequestFailure {
+  const inner = (err as { error?: unknown } | undefined)?.error;
+  return inner instanceof RequestFailure ? inner : toRequestFailure(err);
+}
 
 export interface ForwardGetOptions {
   kc: KubeConfig;
@@ -36,7 +75,7 @@ export async function forwardGet(options: ForwardGetOptions): Promise<HttpRespon
     socket.on('error', () => socket.destroy());
     const errors = new PassThrough();
     errors.on('data', (chunk: Buffer) => tunnelMessages.push(chunk.toString('utf8')));
-    new PortForward(kc)
+    new PortForward(kc, true, new WebSocketHandler(kc, socketKeepingRefusals))
       .portForward(namespace, pod, [port], socket, errors, socket)
       .then((ws) => {
         // Only retryCount > 0 returns a factory; we never ask for one.
@@ -46,7 +85,7 @@ export async function forwardGet(options: ForwardGetOptions): Promise<HttpRespon
         socket.on('close', () => ws.close());
       })
       .catch((err: unknown) => {
-        tunnelError = toRequestFailure(err);
+        tunnelError = unwrap(err);
         socket.destroy();
       });
   });
@@ -60,6 +99,8 @@ export async function forwardGet(options: ForwardGetOptions): Promise<HttpRespon
     // agent:false gives one fresh connection, hence one websocket, per request.
     return await httpGet({ url, requestOptions: { agent: false }, timeoutMs: options.timeoutMs, maxBytes: options.maxBytes, signal: options.signal });
   } catch (err) {
+    // A refused upgrade carries the API server's own words, which already name the pod and why.
+    if (tunnelError?.code === 'REFUSED') throw tunnelError;
     if (tunnelError) throw new RequestFailure(`port-forward to ${namespace}/${pod}:${port} failed: ${tunnelError.message}`, tunnelError.httpStatus, tunnelError.code);
     const detail = tunnelMessages.join('').trim();
     if (detail) throw new RequestFailure(`port-forward to ${namespace}/${pod}:${port}: ${detail}`, undefined, 'ECONNRESET');

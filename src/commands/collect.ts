@@ -66,7 +66,7 @@ async function collectCommand(opts: CollectOptions, stderr: NodeJS.WritableStrea
   const kc = loadKubeConfig({ kubeconfig: opts.kubeconfig, context: opts.context });
   const signals = opts.signal ? { signal: opts.signal, hardSignal: opts.hardSignal, dispose: () => {} } : sigintSignals(stderr);
   try {
-    await preflight(new KubeClient(kc), opts.timeoutMs, signals.signal);
+    const clockOffsetMs = await preflight(new KubeClient(kc), opts.timeoutMs, signals.signal);
     if (opts.check) return await runCheck(opts, kc, signals.signal);
 
     const output = resolve(opts.output ?? `ztunnel-bundle-${bundleStamp(new Date())}.tar.gz`);
@@ -75,6 +75,8 @@ async function collectCommand(opts: CollectOptions, stderr: NodeJS.WritableStrea
     const started = Date.now();
     const result = await collect({
       kc,
+      // Whole seconds: the server's clock is only known to the second.
+      now: () => new Date(Math.floor((Date.now() + clockOffsetMs) / 1000) * 1000),
       istioNamespace: opts.istioNamespace,
       output,
       ...(sinceSeconds ? { sinceSeconds } : {}),
@@ -132,9 +134,19 @@ function validate(opts: CollectOptions): void {
 }
 
 /** A cluster we cannot reach or that refuses us is a could-not-start error, not an empty bundle. */
-async function preflight(client: KubeClient, timeoutMs: number, signal: AbortSignal): Promise<void> {
+/**
+ * Checks the API server answers, and returns how far its clock is from ours (ms). The bundle's
+ * collectedAt is in cluster time: certificates are judged against it, so a laptop with a wrong
+ * clock (or a replayed cluster, whose clock is the original collection time) must not shift it.
+ */
+async function preflight(client: KubeClient, timeoutMs: number, signal: AbortSignal): Promise<number> {
   try {
-    await client.get('/version', { timeoutMs, maxBytes: 1024 * 1024, signal });
+    const before = Date.now();
+    const res = await client.get('/version', { timeoutMs, maxBytes: 1024 * 1024, signal });
+    const serverTime = res.date ? Date.parse(res.date) : NaN;
+    // The Date header has 1 s resolution: offsets under 2 s are noise.
+    const offset = Number.isNaN(serverTime) ? 0 : serverTime - Math.round((before + Date.now()) / 2);
+    return Math.abs(offset) < 2000 ? 0 : offset;
   } catch (err) {
     throw new UsageError(`cannot reach the API server ${client.server}: ${errorText(err).split('\n')[0]}`);
   }
