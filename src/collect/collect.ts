@@ -168,7 +168,8 @@ function buildManifest(options: CollectRunOptions, startedAt: Date, records: Art
   return {
     schemaVersion: '1',
     tool: options.tool,
-    collectedAt: startedAt.toISOString(),
+    // Whole seconds, like the API server's clock it comes from.
+    collectedAt: startedAt.toISOString().replace(/\.\d{3}Z$/, 'Z'),
     completedAt: new Date().toISOString(),
     status: interrupted ? 'interrupted' : failed ? 'partial' : 'complete',
     cluster: { ...(context ? { context } : {}), ...(kubernetesVersion ? { kubernetesVersion } : {}) },
