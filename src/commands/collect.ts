@@ -11,7 +11,9 @@ import { bundleStamp, collect, type CollectResult } from '../collect/collect.js'
 import { parseDurationSeconds } from '../collect/duration.js';
 import { KubeClient, loadKubeConfig } from '../collect/kube-client.js';
 import { formatBytes, Progress } from '../collect/progress.js';
+import { openBundle } from '../bundle/open.js';
 import { ExitCode, ToolError, UsageError, errorText } from '../errors.js';
+import { scanBundle } from '../scan/scan.js';
 import { toolVersion } from '../util/package.js';
 
 export interface CollectOptions {
@@ -106,9 +108,30 @@ async function collectCommand(opts: CollectOptions, stderr: NodeJS.WritableStrea
     });
     progress.clear();
     stderr.write(`${summary(result, Date.now() - started)}\n`);
+    if (result.output) await scanOwnOutput(result.output, opts.redact, stderr);
     return exitCodeFor(result);
   } finally {
     signals.dispose();
+  }
+}
+
+/**
+ * The post-redaction leak check on the bundle just written: redaction by pattern can miss, so
+ * what still looks like a secret is listed before the user attaches the bundle anywhere.
+ */
+async function scanOwnOutput(output: string, redacted: boolean, stderr: NodeJS.WritableStream): Promise<void> {
+  const bundle = await openBundle(output);
+  try {
+    const hits = await scanBundle(bundle);
+    if (hits.length === 0) {
+      stderr.write('scan: no secrets found in the bundle\n');
+      return;
+    }
+    stderr.write(`scan: ${hits.length} possible secret(s) remain${redacted ? '' : ' (collected with --no-redact)'}; check them before sharing the bundle:\n`);
+    for (const hit of hits.slice(0, 20)) stderr.write(`  ${hit.file}:${hit.line} ${hit.kind} ${hit.excerpt}\n`);
+    if (hits.length > 20) stderr.write(`  … ${hits.length - 20} more: ztunnel-bundle scan ${output}\n`);
+  } finally {
+    await bundle.close();
   }
 }
 
