@@ -42,7 +42,7 @@ export function buildIstioResourceFacts(items: readonly (Located<IstioResource> 
     const namespace = item.metadata?.namespace ?? '';
     const name = item.metadata?.name ?? '';
     return {
-      subject: { kind: 'Policy', namespace, name: `${namespace}/${name}` },
+      subject: { kind: 'Policy', name: `${namespace}/${name}` }, // the contract: a policy's name is namespace/name
       evidence: [{ file, pointer, excerpt: `${kind} ${namespace}/${name}${Object.keys(conditions).length ? ` conditions ${JSON.stringify(conditions)}` : ''}` }],
       kind, name, namespace,
       ambientNamespace: ambientNamespaces.has(namespace),

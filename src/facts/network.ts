@@ -69,7 +69,7 @@ export function buildNetworkPolicyFacts(policies: readonly NetworkPolicy[], poin
     const restrictsIngress = spec.policyTypes ? spec.policyTypes.includes('Ingress') : spec.ingress !== undefined;
     const rules = spec.ingress ?? [];
     return {
-      subject: { kind: 'Policy', namespace, name: `${namespace}/${name}` },
+      subject: { kind: 'Policy', name: `${namespace}/${name}` }, // the contract: a policy's name is namespace/name
       evidence: [{ file: 'cluster/networkpolicies.json', pointer: pointers[i] ?? `/items/${i}`, excerpt: JSON.stringify(spec).slice(0, 400) }],
       name,
       namespace,
