@@ -139,7 +139,7 @@ export async function buildFacts(bundle: BundleSource): Promise<FactModel> {
   const istiodViews = await loadIstiodViews(reader, inv, dumps);
   const lists = await loadClusterLists(reader, inv);
   const { facts: components, istiodVersion } = buildComponentFacts(cluster);
-  const pods = buildPodFacts(cluster, indexWorkloads(dumpList), dumpList, accessByPod);
+  const pods = buildPodFacts(cluster, indexWorkloads(dumpList), dumpList, accessByPod, (ztunnel) => inv.files.has(ztunnelPaths.log(ztunnel)));
   const podByKey = new Map(cluster.pods.map((p) => [`${p.namespace}/${p.name}`, p]));
   const ztServices = dumpList.flatMap((d) => d.dump.services);
   const ztWorkloads = dumpList.flatMap((d) => d.dump.workloads);

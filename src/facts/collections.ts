@@ -45,6 +45,7 @@ export const COLLECTIONS: Record<CollectionName, CollectionInfo> = {
       ztunnel: 'ztunnel pod on the same node', ztunnelDumpPresent: 'that ztunnel\'s config_dump is in the bundle',
       trackedByZtunnel: 'that ztunnel\'s config_dump lists the pod', ztunnelProtocol: 'HBONE, TCP or empty',
       accessLogLines: 'access log lines about the pod on its node\'s ztunnel',
+      ztunnelLogPresent: 'that ztunnel\'s log is in the bundle',
     },
   },
   workloadStates: {

@@ -36,7 +36,7 @@ function expectedInMesh(p: IndexedPod, nsMode: string): boolean {
   return podMode === 'ambient' || nsMode === 'ambient';
 }
 
-export function buildPodFacts(cluster: ClusterIndex, workloads: WorkloadIndex, dumps: readonly DumpInput[], accessByPod: ReadonlyMap<string, number>): PodFact[] {
+export function buildPodFacts(cluster: ClusterIndex, workloads: WorkloadIndex, dumps: readonly DumpInput[], accessByPod: ReadonlyMap<string, number>, hasLog: (ztunnel: string) => boolean): PodFact[] {
   const dumpByPod = new Map(dumps.map((d) => [d.pod, d]));
   return cluster.byRole.app.map((p) => {
     const nsMode = cluster.namespaceLabels.get(p.namespace)?.[DATAPLANE_MODE] ?? '';
@@ -68,6 +68,7 @@ export function buildPodFacts(cluster: ClusterIndex, workloads: WorkloadIndex, d
       trackedByZtunnel: tracked !== undefined,
       ztunnelProtocol: tracked?.protocol ?? '',
       accessLogLines: accessByPod.get(`${p.namespace}/${p.name}`) ?? 0,
+      ztunnelLogPresent: ztunnel !== '' && hasLog(ztunnel),
     };
   });
 }

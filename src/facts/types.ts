@@ -70,6 +70,8 @@ export interface PodFact extends FactBase {
   ztunnelProtocol: string;
   /** The pod's outbound/inbound access log lines seen on its node's ztunnel. */
   accessLogLines: number;
+  /** The log of that ztunnel is in the bundle (so accessLogLines means something). */
+  ztunnelLogPresent: boolean;
 }
 
 /** An entry of a ztunnel's workloadState (in-pod proxies it manages). */
