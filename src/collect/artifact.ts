@@ -6,7 +6,7 @@
  */
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { KubeClient } from './kube-client.js';
-import type { RedactionMemo } from './redact-payload.js';
+import type { LargeBodyRedaction } from './redact-payload.js';
 
 export type RedactionCounts = Record<string, number>;
 
@@ -35,8 +35,8 @@ export interface CollectContext {
   maxLogBytes: number;
   sinceSeconds?: number;
   redact: boolean;
-  /** Redactions of recent large bodies, reused for identical ones (istiod's per-ztunnel dumps). */
-  redactionMemo?: RedactionMemo;
+  /** Where large bodies are redacted (worker threads, memo of identical bodies); absent: in place. */
+  largeBodies?: LargeBodyRedaction;
   /** Private 0700 directory for log spool files. */
   spoolDir: string;
   /** Aborted on interrupt: tasks stop and in-flight requests are cancelled. */

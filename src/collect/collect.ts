@@ -14,6 +14,7 @@ import { MANIFEST } from '../bundle/paths.js';
 import type { ArtifactTask, CollectContext } from './artifact.js';
 import { BundleWriter, formatForOutput } from './bundle-writer.js';
 import { RedactionMemo } from './redact-payload.js';
+import { RedactPool } from './redact-pool.js';
 import { KubeClient } from './kube-client.js';
 import { clusterTasks, podsListTask } from './list-tasks.js';
 import { cniTasks, istiodTasks, ztunnelTasks } from './pod-tasks.js';
@@ -68,6 +69,7 @@ export async function collect(options: CollectRunOptions): Promise<CollectResult
   const onInterrupt = (): void => interrupt.abort();
   options.signal?.addEventListener('abort', onInterrupt, { once: true });
   if (options.signal?.aborted) onInterrupt();
+  const redactPool = new RedactPool();
   const ctx: CollectContext = {
     kc: options.kc,
     client: new KubeClient(options.kc),
@@ -76,7 +78,7 @@ export async function collect(options: CollectRunOptions): Promise<CollectResult
     maxLogBytes: options.maxLogBytes,
     ...(options.sinceSeconds ? { sinceSeconds: options.sinceSeconds } : {}),
     redact: options.redact,
-    redactionMemo: new RedactionMemo(),
+    largeBodies: { pool: redactPool, memo: new RedactionMemo() },
     spoolDir,
     signal: interrupt.signal,
   };
@@ -119,6 +121,7 @@ export async function collect(options: CollectRunOptions): Promise<CollectResult
     throw err;
   } finally {
     options.signal?.removeEventListener('abort', onInterrupt);
+    await redactPool.close();
     await rm(spoolDir, { recursive: true, force: true });
   }
 }

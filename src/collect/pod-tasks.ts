@@ -11,7 +11,7 @@ import { RequestFailure } from './failure.js';
 import { fetchLog } from './log-fetch.js';
 import type { PodRef } from './pods.js';
 import { forwardGet } from './port-forward.js';
-import { redactedK8sJson, redactedText } from './redact-payload.js';
+import { redactedK8sJson, redactedLargeText, redactedText } from './redact-payload.js';
 
 export const PORTS = { ztunnelAdmin: 15000, ztunnelStats: 15020, ztunnelReadiness: 15021, istiodMonitoring: 15014 } as const;
 
@@ -36,7 +36,7 @@ function portTask(path: string, pod: PodRef, port: number, podPath: string): Art
     run: async (ctx, signal) => {
       const res = await podGet(ctx, pod, port, podPath, signal);
       if (res.status !== 200) throw new RequestFailure(`HTTP ${res.status}: ${res.body.subarray(0, 200).toString('utf8').trim()}`, res.status);
-      return redactedText(res.body, ctx.redact, res.status, ctx.redactionMemo);
+      return redactedLargeText(res.body, ctx.redact, res.status, ctx.largeBodies ?? {});
     },
   };
 }

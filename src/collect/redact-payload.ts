@@ -6,7 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import { redactK8sObject, redactText } from '../redact/index.js';
-import type { Payload, RedactionCounts } from './artifact.js';
+import type { Payload } from './artifact.js';
+import type { PooledRedaction, RedactPool } from './redact-pool.js';
 
 export function redactedK8sJson(body: Buffer, enabled: boolean, httpStatus?: number): Payload {
   if (!enabled) return { kind: 'bytes', data: body, httpStatus };
@@ -23,39 +24,61 @@ export function redactedK8sJson(body: Buffer, enabled: boolean, httpStatus?: num
   return { kind: 'bytes', data, httpStatus, redactions: counts };
 }
 
-export function redactedText(body: Buffer, enabled: boolean, httpStatus?: number, memo?: RedactionMemo): Payload {
+export function redactedText(body: Buffer, enabled: boolean, httpStatus?: number): Payload {
   if (!enabled) return { kind: 'bytes', data: body, httpStatus };
-  const known = memo?.get(body);
-  if (known) return { kind: 'bytes', data: known.data ?? body, httpStatus, redactions: { ...known.counts } };
   const original = body.toString('utf8');
   const { text, counts } = redactText(original);
-  const data = text === original ? body : Buffer.from(text);
-  memo?.set(body, { ...(data === body ? {} : { data }), counts: { ...counts } });
-  return { kind: 'bytes', data, httpStatus, redactions: counts };
+  return { kind: 'bytes', data: text === original ? body : Buffer.from(text), httpStatus, redactions: counts };
+}
+
+/** Where large bodies are redacted: a worker pool, and a memo of recent identical bodies. */
+export interface LargeBodyRedaction {
+  pool?: RedactPool;
+  memo?: RedactionMemo;
+}
+
+/** Bodies smaller than this are redacted in place: a worker round trip would cost more. */
+const LARGE_BODY_BYTES = 64 * 1024;
+
+/** redactedText for bodies that may be large (config dumps, debug views): same result, off the main thread. */
+export async function redactedLargeText(body: Buffer, enabled: boolean, httpStatus: number | undefined, via: LargeBodyRedaction): Promise<Payload> {
+  if (!enabled || body.length < LARGE_BODY_BYTES || (!via.pool && !via.memo)) return redactedText(body, enabled, httpStatus);
+  const key = via.memo?.key(body);
+  let pending = key === undefined ? undefined : via.memo?.get(key);
+  if (!pending) {
+    pending = via.pool ? via.pool.redact(body) : Promise.resolve(inThread(body));
+    if (key !== undefined) via.memo?.set(key, pending);
+  }
+  const result = await pending;
+  const data = result.text === undefined ? body : Buffer.from(result.text);
+  return { kind: 'bytes', data, httpStatus, redactions: { ...result.counts } };
+}
+
+function inThread(body: Buffer): PooledRedaction {
+  const original = body.toString('utf8');
+  const { text, counts } = redactText(original);
+  return text === original ? { counts } : { text, counts };
 }
 
 /**
  * The redaction of recently seen large bodies, by content digest. istiod answers every ztunnel's
  * config_dump request with the same cluster state, so on a cluster of N nodes the same megabytes
- * arrive N times in a row; redaction is a pure function of the text, so they are redacted once.
- * A handful of entries suffice for that, and keep the memory bounded whatever the cluster size.
+ * arrive N times in a row; redaction is a pure function of the text, so they are redacted once
+ * (requests for the same body in flight at once share one redaction). A handful of entries suffice
+ * for that, and keep the memory bounded whatever the cluster size.
  */
 export class RedactionMemo {
-  private readonly entries = new Map<string, { data?: Buffer; counts: RedactionCounts }>();
+  private readonly entries = new Map<string, Promise<PooledRedaction>>();
 
-  constructor(
-    private readonly minBytes = 64 * 1024,
-    private readonly maxEntries = 4,
-  ) {}
+  constructor(private readonly maxEntries = 4) {}
 
-  private key(body: Buffer): string | undefined {
-    return body.length < this.minBytes ? undefined : createHash('sha256').update(body).digest('hex');
+  key(body: Buffer): string {
+    return createHash('sha256').update(body).digest('hex');
   }
 
-  get(body: Buffer): { data?: Buffer; counts: RedactionCounts } | undefined {
-    const key = this.key(body);
-    const hit = key === undefined ? undefined : this.entries.get(key);
-    if (key !== undefined && hit) {
+  get(key: string): Promise<PooledRedaction> | undefined {
+    const hit = this.entries.get(key);
+    if (hit) {
       // Most recently used last, so the oldest is evicted first.
       this.entries.delete(key);
       this.entries.set(key, hit);
@@ -63,9 +86,7 @@ export class RedactionMemo {
     return hit;
   }
 
-  set(body: Buffer, result: { data?: Buffer; counts: RedactionCounts }): void {
-    const key = this.key(body);
-    if (key === undefined) return;
+  set(key: string, result: Promise<PooledRedaction>): void {
     this.entries.set(key, result);
     while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
   }

@@ -1,0 +1,13 @@
+/**
+ * Worker thread of RedactPool (redact-pool.ts): redacts large text bodies off the main thread, so
+ * on a big cluster the redaction of one config_dump overlaps with fetching and archiving the next.
+ * Answers { id, text?, counts }: text only when redaction changed something.
+ */
+import { parentPort } from 'node:worker_threads';
+import { redactText } from '../redact/index.js';
+
+parentPort?.on('message', (message: { id: number; body: Uint8Array }) => {
+  const original = Buffer.from(message.body.buffer, message.body.byteOffset, message.body.byteLength).toString('utf8');
+  const { text, counts } = redactText(original);
+  parentPort?.postMessage({ id: message.id, ...(text === original ? {} : { text }), counts });
+});
