@@ -50,7 +50,7 @@ export function marginalPerUnit(points: readonly GrowthPoint[]): number | undefi
 }
 
 /** "linear", "quadratic" or the exponent, for the table. */
-export function describeExponent(k: number): string {
+export function describeExponent(k: number, variable = 'N'): string {
   const label = k <= 1.15 ? 'linear or better' : k < 1.7 ? 'superlinear' : 'quadratic';
-  return `N^${k.toFixed(2)} (${label})`;
+  return `${variable}^${k.toFixed(2)} (${label})`;
 }

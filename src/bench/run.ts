@@ -132,6 +132,12 @@ async function benchAnalyze(p: Prepared, opts: BenchOptions): Promise<AnalyzeSam
   };
 }
 
+/** "collect complete: … redacted, 15.4 s; bundle …" -> 15400. */
+export function collectPhaseMs(stderr: string): number | undefined {
+  const m = /^collect \w+: .*?, (\d+(?:\.\d+)?) s; bundle /m.exec(stderr);
+  return m ? Number(m[1]) * 1000 : undefined;
+}
+
 async function benchCollect(p: Prepared, concurrency: number, opts: BenchOptions): Promise<CollectSample> {
   opts.log(`collecting ${p.nodes} ztunnels from serve (+${opts.latencyMs} ms per call) at concurrency ${concurrency}`);
   const source = await openBundle(p.dir);
@@ -144,7 +150,7 @@ async function benchCollect(p: Prepared, concurrency: number, opts: BenchOptions
     const m = await measureChild({ command: process.execPath, args: [CLI, 'collect', '--kubeconfig', kubeconfig, '-o', output, '--concurrency', String(concurrency)] });
     if (m.exitCode !== 0) opts.log(`collect exited ${m.exitCode}: ${m.stderr.trim().split('\n').slice(-3).join(' / ').slice(0, 400)}`);
     const archiveBytes = await stat(output).then((s) => s.size, () => 0);
-    return { ztunnels: p.nodes, workloads: p.nodes * opts.workloadsPerNode(p.nodes), concurrency, latencyMs: opts.latencyMs, wallMs: m.wallMs, maxRssBytes: m.maxRssBytes, exitCode: m.exitCode, archiveBytes };
+    return { ztunnels: p.nodes, workloads: p.nodes * opts.workloadsPerNode(p.nodes), concurrency, latencyMs: opts.latencyMs, wallMs: m.wallMs, collectPhaseMs: collectPhaseMs(m.stderr), maxRssBytes: m.maxRssBytes, exitCode: m.exitCode, archiveBytes };
   } finally {
     await server.close();
     await source.close();

@@ -31,11 +31,11 @@ export function renderResults(results: BenchResults, checks: readonly TargetChec
     const slowest = new Map<number, number>();
     for (const c of results.collect) if (c.concurrency === 1) slowest.set(c.ztunnels, c.wallMs);
     out.push(table(
-      ['ztunnels', 'workloads', 'concurrency', 'wall', 'vs concurrency 1', 'peak RSS', 'bundle (.tar.gz)', 'exit'],
+      ['ztunnels', 'workloads', 'concurrency', 'wall', 'vs concurrency 1', 'of which collecting', 'peak RSS', 'bundle (.tar.gz)', 'exit'],
       results.collect.map((c) => {
         const base = slowest.get(c.ztunnels);
         return [String(c.ztunnels), String(c.workloads), String(c.concurrency), s(c.wallMs),
-          base === undefined ? 'n/a' : `${(base / c.wallMs).toFixed(1)}x faster`, mib(c.maxRssBytes), mib(c.archiveBytes), String(c.exitCode)];
+          base === undefined ? 'n/a' : `${(base / c.wallMs).toFixed(1)}x faster`, c.collectPhaseMs === undefined ? 'n/a' : s(c.collectPhaseMs), mib(c.maxRssBytes), mib(c.archiveBytes), String(c.exitCode)];
       }),
     ));
   }
@@ -47,7 +47,8 @@ export function renderResults(results: BenchResults, checks: readonly TargetChec
   const rows: string[][] = [];
   const add = (what: string, points: { n: number; value: number }[]) => {
     const g = growthExponent(points);
-    if (g) rows.push([what, describeExponent(g.overall), describeExponent(g.tail)]);
+    const variable = what.endsWith('bytes') ? 'bytes' : 'N';
+    if (g) rows.push([what, describeExponent(g.overall, variable), describeExponent(g.tail, variable)]);
   };
   add(`bundle bytes (dir) vs N (${mainW} workloads per node)`, sameW.map((a) => ({ n: a.nodes, value: a.dirBytes })));
   add('floor (gzip -dc) vs N', sameW.map((a) => ({ n: a.nodes, value: a.floorMs })));

@@ -23,6 +23,8 @@ export interface CollectSample {
   /** Replay server latency per call. */
   latencyMs: number;
   wallMs: number;
+  /** The collection itself, as collect's summary line reports it (before its scan of the output). */
+  collectPhaseMs: number | undefined;
   maxRssBytes: number | undefined;
   exitCode: number;
   archiveBytes: number;

@@ -17,7 +17,7 @@ function analyze(nodes: number, over: Partial<AnalyzeSample> = {}): AnalyzeSampl
 
 function collect(ztunnels: number, concurrency: number, over: Partial<CollectSample> = {}): CollectSample {
   const base = 15 * 15_000 * ztunnels * ztunnels / 1_000_000;
-  return { ztunnels, workloads: ztunnels * 5, concurrency, latencyMs: 20, wallMs: concurrency === 1 ? base * 10 : base, maxRssBytes: 400 * MIB, exitCode: 0, archiveBytes: 1000, ...over };
+  return { ztunnels, workloads: ztunnels * 5, concurrency, latencyMs: 20, wallMs: concurrency === 1 ? base * 10 : base, collectPhaseMs: concurrency === 1 ? base * 9 : base * 0.6, maxRssBytes: 400 * MIB, exitCode: 0, archiveBytes: 1000, ...over };
 }
 
 function results(over: Partial<BenchResults> = {}): BenchResults {
@@ -82,7 +82,9 @@ describe('renderResults', () => {
     const text = renderResults(r, checkTargets(r, 16));
     expect(text).toContain('2 cores');
     expect(text).toMatch(/\| 100 +\| 500 +\|.*\| 1\.00 s +\| 3\.00 s +\| 3\.0x +\| 512 MiB/);
-    expect(text).toMatch(/\| 100 +\| 500 +\| 16 +\|.*10\.0x faster/);
+    expect(text).toMatch(/\| 100 +\| 500 +\| 16 +\| 2\.25 s +\| 10\.0x faster +\| 1\.35 s /);
+    expect(text).toContain('analyze time vs bundle bytes');
+    expect(text).toMatch(/analyze time vs bundle bytes +\| bytes\^/);
     expect(text).toContain('bundle bytes (dir) vs N (5 workloads per node) | N^2.00 (quadratic)');
     expect(text).toContain('33%) are files identical to another file');
     expect(text).toContain('(99% repeats)');
