@@ -5,42 +5,30 @@
  */
 import { openBundle } from '../bundle/open.js';
 import { analyzeBundle } from '../analyze/analyze.js';
-import { checkSuppressedRules, loadSuppressions } from '../analyze/suppress.js';
+import { exitCodeForFindings, loadRuleSet, type RuleSetOptions } from '../analyze/ruleset.js';
 import type { ReportFormat } from '../cli/options.js';
-import { ExitCode } from '../errors.js';
 import { writeReports } from '../report/render.js';
 import { renderTerminalSummary } from '../report/terminal.js';
-import { severityRank, type Report, type Severity } from '../report/types.js';
-import { loadRules } from '../rules/loader.js';
+import type { Report, Severity } from '../report/types.js';
 
-export interface AnalyzeOptions {
+export interface AnalyzeOptions extends RuleSetOptions {
   bundle: string;
   formats: ReportFormat[];
   output?: string;
-  ruleDirs: string[];
-  builtinRules: boolean;
   failOn: Severity | 'none';
-  /** --suppress RULE_ID[=SUBJECT_GLOB] values. */
-  suppress?: string[];
-  /** --suppressions FILE. */
-  suppressionsFile?: string;
   color: boolean;
   stdout?: NodeJS.WritableStream;
   stderr?: NodeJS.WritableStream;
 }
 
 export function exitCodeFor(report: Report, failOn: Severity | 'none'): number {
-  if (failOn === 'none') return ExitCode.ok;
-  const threshold = severityRank(failOn);
-  return report.findings.some((f) => severityRank(f.severity) >= threshold) ? ExitCode.findings : ExitCode.ok;
+  return exitCodeForFindings(report.findings, failOn);
 }
 
 export async function runAnalyze(opts: AnalyzeOptions): Promise<number> {
   const stdout = opts.stdout ?? process.stdout;
   const stderr = opts.stderr ?? process.stderr;
-  const rules = await loadRules({ dirs: opts.ruleDirs, builtin: opts.builtinRules });
-  const suppressions = await loadSuppressions({ flags: opts.suppress, file: opts.suppressionsFile });
-  checkSuppressedRules(suppressions, rules.map((r) => r.id));
+  const { rules, suppressions } = await loadRuleSet(opts);
   const bundle = await openBundle(opts.bundle);
   try {
     const { report } = await analyzeBundle(bundle, rules, { suppressions });

@@ -5,40 +5,32 @@
  * --fail-on (a regression), 0 otherwise; errors are thrown as ToolErrors (exit 2).
  */
 import { analyzeBundle } from '../analyze/analyze.js';
-import { checkSuppressedRules, loadSuppressions } from '../analyze/suppress.js';
+import { exitCodeForFindings, loadRuleSet, type RuleSetOptions } from '../analyze/ruleset.js';
 import { openBundle } from '../bundle/open.js';
 import type { ReportFormat } from '../cli/options.js';
 import { buildDiffReport } from '../diff/classify.js';
 import { renderDiffTerminal } from '../diff/terminal.js';
 import type { DiffReport } from '../diff/types.js';
 import { writeDiffReports } from '../diff/write.js';
-import { ExitCode } from '../errors.js';
-import { severityRank, type Report, type Severity } from '../report/types.js';
-import { loadRules } from '../rules/loader.js';
+import type { Report, Severity } from '../report/types.js';
 import type { Rule } from '../rules/types.js';
 import type { Suppression } from '../analyze/suppress.js';
 
-export interface DiffOptions {
+/** Suppressions (--suppress, --suppressions) apply to both bundles. */
+export interface DiffOptions extends RuleSetOptions {
   before: string;
   after: string;
   formats: ReportFormat[];
   output?: string;
-  ruleDirs: string[];
-  builtinRules: boolean;
   failOn: Severity | 'none';
-  /** --suppress values, applied to both bundles. */
-  suppress?: string[];
-  /** --suppressions FILE, applied to both bundles. */
-  suppressionsFile?: string;
   color: boolean;
   stdout?: NodeJS.WritableStream;
   stderr?: NodeJS.WritableStream;
 }
 
+/** Only NEW findings count for --fail-on: a diff gates a change, not the state before it. */
 export function diffExitCode(diff: DiffReport, failOn: Severity | 'none'): number {
-  if (failOn === 'none') return ExitCode.ok;
-  const threshold = severityRank(failOn);
-  return diff.new.some((f) => severityRank(f.severity) >= threshold) ? ExitCode.findings : ExitCode.ok;
+  return exitCodeForFindings(diff.new, failOn);
 }
 
 async function analyzePath(path: string, rules: readonly Rule[], suppressions: readonly Suppression[]): Promise<Report> {
@@ -54,9 +46,7 @@ export async function runDiff(opts: DiffOptions): Promise<number> {
   const stdout = opts.stdout ?? process.stdout;
   const stderr = opts.stderr ?? process.stderr;
   // Rules and suppressions first: a broken rule or file fails before any bundle is read.
-  const rules = await loadRules({ dirs: opts.ruleDirs, builtin: opts.builtinRules });
-  const suppressions = await loadSuppressions({ flags: opts.suppress, file: opts.suppressionsFile });
-  checkSuppressedRules(suppressions, rules.map((r) => r.id));
+  const { rules, suppressions } = await loadRuleSet(opts);
   const before = await analyzePath(opts.before, rules, suppressions);
   const after = await analyzePath(opts.after, rules, suppressions);
   const diff = buildDiffReport(before, after);
