@@ -4,11 +4,10 @@
  * outside the output directory, and write the zip shapes the bundle helpers do not (entries whose
  * central-directory records share one local file's data).
  */
-import { spawn } from 'node:child_process';
 import { readFile, readdir, lstat, rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { crc32, deflateRawSync } from 'node:zlib';
-import { BIN, ROOT } from '../support/cli.js';
+import { runCli } from '../support/cli.js';
 
 const PROBE = new URL('./rss-probe.mjs', import.meta.url).href;
 
@@ -26,22 +25,7 @@ export interface MeasuredRun {
 export async function runMeasured(args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; rssFile: string }): Promise<MeasuredRun> {
   await rm(options.rssFile, { force: true });
   const started = performance.now();
-  const result = await new Promise<Omit<MeasuredRun, 'ms' | 'peakRss'>>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', PROBE, BIN, ...args], {
-      cwd: ROOT,
-      env: { ...process.env, NO_COLOR: '1', ZB_RSS_OUT: options.rssFile, ...options.env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  const result = await runCli(args, { nodeArgs: ['--import', PROBE], env: { ZB_RSS_OUT: options.rssFile, ...options.env }, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
   const ms = performance.now() - started;
   const peakRss = await readFile(options.rssFile, 'utf8').then(Number, () => undefined);
   return { ...result, ms, peakRss };
