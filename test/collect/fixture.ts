@@ -4,11 +4,7 @@
  * istio-cni node agent, a workload namespace, a config dump in ztunnel's 1.23+ array shape, and a
  * log line with a bearer token that redaction must remove.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { openBundle } from '../../src/bundle/open.js';
-import type { BundleSource } from '../../src/bundle/source.js';
+import { makeBundle, type TestBundle } from '../serve/fixture.js';
 
 export const NS = 'istio-system';
 export const SECRET_TOKEN = 'eyJhbGciOiJSUzI1NiIsImtpZCI6IjFhMmIzYyJ9.eyJpc3MiOiJrdWJlcm5ldGVzL3NlcnZpY2VhY2NvdW50In0.c2lnbmF0dXJlLWJ5dGVzLWhlcmU';
@@ -95,25 +91,9 @@ export function clusterFiles(options: { logLines?: number } = {}): Record<string
   return files;
 }
 
-export interface ClusterBundle {
-  dir: string;
-  bundle: BundleSource;
-  cleanup(): Promise<void>;
-}
+/** A bundle directory written from these files (the serve tests' helper, shared). */
+export type ClusterBundle = TestBundle;
 
-export async function makeClusterBundle(files: Record<string, string> = clusterFiles()): Promise<ClusterBundle> {
-  const dir = await mkdtemp(join(tmpdir(), 'collect-src-'));
-  for (const [path, content] of Object.entries(files)) {
-    await mkdir(dirname(join(dir, path)), { recursive: true });
-    await writeFile(join(dir, path), content);
-  }
-  const bundle = await openBundle(dir);
-  return {
-    dir,
-    bundle,
-    async cleanup() {
-      await bundle.close();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
+export function makeClusterBundle(files: Record<string, string> = clusterFiles()): Promise<ClusterBundle> {
+  return makeBundle(files);
 }
