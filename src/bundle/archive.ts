@@ -7,9 +7,15 @@
  * and the extracted tree is read by the same DirectoryBundle code as an unpacked bundle.
  * Why it is safe: the directory comes from mkdtemp (mode 0700, a fresh random name); every entry
  * name is checked before anything is written (no absolute paths, drive letters, backslashes or
- * '..'), only regular files and directories are accepted (never links or devices, so no path
- * inside the directory can lead out of it), files are created with O_EXCL|O_NOFOLLOW, and bytes are
- * counted as they are inflated, so a bomb stops at the first chunk past a limit. Duplicate entries
+ * '..'), only regular files and directories are accepted (never symbolic links or devices, so no
+ * path inside the directory can lead out of it), files are created with O_EXCL|O_NOFOLLOW, and bytes
+ * are counted as they are inflated, so a bomb stops at the first chunk past a limit. The one link
+ * accepted is a tar hard link whose target is a regular file an EARLIER entry of the same archive
+ * put in the directory (collect stores identical files once that way): it is materialised as a
+ * link to, or a copy of, that extracted file, so it can only ever name bytes the archive itself
+ * supplied; it counts as an entry, and its target's size counts again toward the total (readers
+ * will read it again). A link to anything else (absent, later, a directory, itself, another link,
+ * outside the top folder, absolute or with '..') is refused. Duplicate entries
  * are refused rather than "later wins": a bundle never needs them, and two versions of one file
  * are a classic way to show different content to different tools. On any failure the directory is
  * removed before the error reaches the caller; close() removes it otherwise, and a process exit
@@ -17,7 +23,7 @@
  */
 import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
 import { constants } from 'node:fs';
-import { mkdir, mkdtemp, open, rm } from 'node:fs/promises';
+import { copyFile, link, mkdir, mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -50,6 +56,8 @@ export interface ArchiveEntry {
    * reader hands over), so a small file can be buffered in bounded memory.
    */
   exactSize?: boolean;
+  /** A hard link's target, the full entry name as stored (top folder included). */
+  linkTarget?: string;
 }
 
 /**
@@ -59,9 +67,8 @@ export interface ArchiveEntry {
  */
 const SMALL_FILE_BYTES = 64 * 1024;
 
-const KIND_PROBLEMS: Record<Exclude<EntryKind, 'file' | 'directory'>, string> = {
+const KIND_PROBLEMS: Record<Exclude<EntryKind, 'file' | 'directory' | 'hardlink'>, string> = {
   symlink: 'is a symbolic link',
-  hardlink: 'is a hard link',
   'character-device': 'is a character device',
   'block-device': 'is a block device',
   fifo: 'is a FIFO',
@@ -114,8 +121,10 @@ export async function openArchive(options: OpenArchiveOptions): Promise<Director
  * regular files under the extraction directory, at their bundle path (top folder stripped).
  */
 export class ExtractionTarget {
-  /** Bundle path -> size, for every file written. */
+  /** Bundle path -> size, for every file written (hard links included). */
   readonly files = new Map<string, number>();
+  /** Bundle paths that were hard-link entries: never the target of another link. */
+  private readonly links = new Set<string>();
   private readonly kinds = new Map<string, 'file' | 'directory'>();
   /** Absolute directories already created under the extraction directory. */
   private readonly madeDirs = new Set<string>();
@@ -141,6 +150,10 @@ export class ExtractionTarget {
     }
     const at = entryLocation(this.archive, entry.name);
     const segments = entryNameSegments(entry.name, at);
+    if (entry.kind === 'hardlink') {
+      await this.addHardLink(segments, entry.linkTarget, at);
+      return;
+    }
     if (entry.kind !== 'file' && entry.kind !== 'directory') {
       throw new BundleError(at, `${KIND_PROBLEMS[entry.kind]}; a bundle may hold only regular files and directories`);
     }
@@ -161,6 +174,59 @@ export class ExtractionTarget {
     }
     const small = entry.exactSize === true && entry.declaredSize !== undefined && entry.declaredSize <= SMALL_FILE_BYTES;
     this.files.set(path, small ? await this.writeSmall(path, content, entry.declaredSize!, at) : await this.write(path, content, at));
+  }
+
+  /**
+   * A hard link: accepted only to a regular file an earlier entry extracted, and placed as a link
+   * to that file (a copy where the file system refuses links). Its target's size counts again
+   * toward the total, since whoever reads the bundle reads those bytes once per name.
+   */
+  private async addHardLink(segments: string[], linkTarget: string | undefined, at: string): Promise<void> {
+    if (segments.length === 0) throw new BundleError(at, 'is a hard link without a name');
+    const path = this.bundlePath(segments, 'file', at);
+    if (linkTarget === undefined || linkTarget === '') throw new BundleError(at, 'is a hard link without a target');
+    const target = this.linkTargetPath(linkTarget, at);
+    if (target === path) throw new BundleError(at, 'is a hard link to itself');
+    const shown = `"${displayName(linkTarget)}"`;
+    if (this.kinds.get(target) === 'directory') throw new BundleError(at, `is a hard link to ${shown}, which is a directory`);
+    if (this.links.has(target)) throw new BundleError(at, `is a hard link to ${shown}, which is itself a hard link (links must name the first copy)`);
+    const size = this.files.get(target);
+    if (size === undefined) throw new BundleError(at, `is a hard link to ${shown}, which no earlier entry of the archive holds as a regular file`);
+    this.claim(path, 'file', at);
+    this.countTotal(size, at);
+    const absolute = join(this.dir, ...path.split('/'));
+    await this.mkdir(dirname(absolute), at);
+    const source = join(this.dir, ...target.split('/'));
+    try {
+      await link(source, absolute);
+    } catch {
+      // Some file systems (FAT, certain network mounts) have no hard links: a copy reads the same.
+      try {
+        await copyFile(source, absolute, constants.COPYFILE_EXCL);
+      } catch (err) {
+        throw new BundleError(at, `cannot extract: ${(err as NodeJS.ErrnoException).code ?? errorText(err)}`);
+      }
+    }
+    this.links.add(path);
+    this.files.set(path, size);
+  }
+
+  /** The bundle path a hard link names, under the same name checks and top-folder rule as any entry. */
+  private linkTargetPath(linkTarget: string, at: string): string {
+    const shown = `"${displayName(linkTarget)}"`;
+    let segments: string[];
+    try {
+      segments = entryNameSegments(linkTarget, at);
+    } catch (err) {
+      // "is an absolute path" would describe the link entry itself; say it is about the target.
+      const problem = err instanceof BundleError ? err.message.slice(at.length + 2) : errorText(err);
+      throw new BundleError(at, `is a hard link to ${shown}: the target ${problem}`);
+    }
+    if (this.topFolder === null) return segments.join('/');
+    if (segments[0] !== this.topFolder || segments.length === 1) {
+      throw new BundleError(at, `is a hard link to ${shown}, outside the archive's top folder "${this.topFolder}/"`);
+    }
+    return segments.slice(1).join('/');
   }
 
   /** Applies the single-top-folder rule and returns the path relative to the bundle root. */

@@ -3,7 +3,8 @@
  * to an ExtractionTarget (archive.ts) that checks and writes it. Besides the per-file and total
  * caps the target applies to file contents, the raw tar stream coming out of gunzip is capped too:
  * tar-stream silently skips zero blocks and header-only records, so without that cap a small
- * .tar.gz of padding could inflate for ever.
+ * .tar.gz of padding could inflate for ever. Hard-link entries (how collect stores a file identical
+ * to an earlier one) are passed on with their target name; the target decides whether to accept them.
  */
 import { createReadStream } from 'node:fs';
 import { PassThrough, type Readable } from 'node:stream';
@@ -52,7 +53,11 @@ export async function readTar(options: ReadTarOptions, target: ExtractionTarget)
   try {
     for await (const entry of extract as AsyncIterable<Readable & { header: tarStream.Header }>) {
       const { header } = entry;
-      await target.add({ name: header.name, kind: KINDS[header.type ?? ''] ?? 'unknown', declaredSize: header.size ?? 0, exactSize: true }, () => liveEntry(entry));
+      const kind = KINDS[header.type ?? ''] ?? 'unknown';
+      await target.add(
+        { name: header.name, kind, declaredSize: header.size ?? 0, exactSize: true, ...(kind === 'hardlink' ? { linkTarget: header.linkname ?? '' } : {}) },
+        () => liveEntry(entry),
+      );
       entry.resume(); // directories carry no data, but the stream must still be drained
     }
   } catch (err) {

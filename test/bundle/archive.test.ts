@@ -1,10 +1,12 @@
 /**
  * openBundle on well-formed archives: .tar.gz written by archiver (as `collect` will write them),
- * .zip by archiver, a plain .tar, an archive without a top folder, an extension that lies, and
+ * .zip by archiver, a plain .tar, an archive without a top folder, an extension that lies,
+ * hard-link entries to an earlier file (how collect and `tar -czf` store identical files once), and
  * the cleanup of the private extraction directory on close().
  */
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
-import { copyFile, writeFile } from 'node:fs/promises';
+import { copyFile, link, lstat, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { text } from 'node:stream/consumers';
 import { pipeline } from 'node:stream/promises';
@@ -14,6 +16,7 @@ import { openBundle } from '../../src/bundle/open.js';
 import { entriesOf, makeTempRoot, removeTempRoot, sampleBundle, writeTar } from './helpers.js';
 
 const TOP = 'ztunnel-bundle-2026-11-25T09-30-00Z';
+const hasSystemTar = spawnSync('tar', ['--version']).status === 0;
 let work: string;
 let temp: string;
 
@@ -122,6 +125,83 @@ describe('tar specifics', () => {
     expect(bundle.size('ztunnel/z/ztunnel.previous.log')).toBe(0);
     expect(await bundle.readText('ztunnel/z/ztunnel.previous.log')).toBe('');
     await bundle.close();
+  });
+});
+
+describe('hard-link entries (a file identical to an earlier one, stored once)', () => {
+  const dump = JSON.stringify({ configs: [{ '@type': 'type.googleapis.com/istio.workload.Address', workload: { uid: 'Kubernetes//Pod/default/sleep-1' } }] });
+  const first = 'istiod/istiod-7d9f8-xk2lp/debug/config_dump/ztunnel-aaaaa.json';
+  const second = 'istiod/istiod-7d9f8-xk2lp/debug/config_dump/ztunnel-bbbbb.json';
+
+  it('materialises a link to an earlier file as that file, in the listing, sizes and content', async () => {
+    const path = join(work, 'bundle.tar.gz');
+    const archive = new TarArchive({ gzip: true });
+    const done = pipeline(archive, createWriteStream(path));
+    archive.append(dump, { name: `${TOP}/${first}` });
+    archive.append(Buffer.alloc(0), { name: `${TOP}/${second}`, type: 'link', linkname: `${TOP}/${first}` } as Parameters<Archiver['append']>[1]);
+    archive.append('{}', { name: `${TOP}/manifest.json` });
+    await archive.finalize();
+    await done;
+    const bundle = await openBundle(path, { tempRoot: temp });
+    try {
+      expect(bundle.list()).toEqual([first, second, 'manifest.json']);
+      expect(bundle.size(second)).toBe(Buffer.byteLength(dump));
+      expect(await bundle.readText(second)).toBe(dump);
+      expect(await text(bundle.openStream(second))).toBe(dump);
+      // Inside the private directory: one file under two names, not a symbolic link.
+      const [dir] = await entriesOf(temp);
+      const info = await lstat(join(temp, dir!, ...second.split('/')));
+      expect(info.isFile()).toBe(true);
+      expect(info.nlink).toBe(2);
+    } finally {
+      await bundle.close();
+    }
+    expect(await entriesOf(temp)).toEqual([]);
+  });
+
+  it('accepts links in a rootless archive ("./" names, as `tar -C dir .` writes them)', async () => {
+    const path = join(work, 'bundle.tgz');
+    await writeTar(path, [
+      { name: './', type: 'directory' },
+      { name: `./${first}`, content: dump },
+      { name: `./${second}`, type: 'link', linkname: `./${first}` },
+    ], { gzip: true });
+    const bundle = await openBundle(path, { tempRoot: temp });
+    expect(bundle.list()).toEqual([first, second]);
+    expect(await bundle.readText(second)).toBe(dump);
+    await bundle.close();
+  });
+
+  it('keeps link targets longer than a tar header holds (pax linkpath)', async () => {
+    const pod = `ztunnel-${'x'.repeat(120)}`;
+    const long = `istiod/istiod-1/debug/config_dump/${pod}.json`;
+    const path = join(work, 'bundle.tgz');
+    await writeTar(path, [
+      { name: `${TOP}/${long}`, content: dump },
+      { name: `${TOP}/${long}.copy`, type: 'link', linkname: `${TOP}/${long}` },
+    ], { gzip: true });
+    const bundle = await openBundle(path, { tempRoot: temp });
+    expect(bundle.list()).toEqual([long, `${long}.copy`]);
+    expect(await bundle.readText(`${long}.copy`)).toBe(dump);
+    await bundle.close();
+  });
+
+  describe.skipIf(!hasSystemTar)('made by the system tar (skipped: no `tar` on PATH)', () => {
+    it('reads a directory with hard-linked files packed by `tar -czf` as link entries', async () => {
+      const dir = join(work, TOP);
+      await mkdir(join(dir, 'istiod/istiod-7d9f8-xk2lp/debug/config_dump'), { recursive: true });
+      await writeFile(join(dir, first), dump);
+      await link(join(dir, first), join(dir, second));
+      const path = join(work, 'bundle.tar.gz');
+      execFileSync('tar', ['-czf', path, '-C', work, TOP]);
+      const listing = execFileSync('tar', ['-tvzf', path], { encoding: 'utf8' });
+      expect(listing).toMatch(/^h.* link to /m);
+      const bundle = await openBundle(path, { tempRoot: temp });
+      expect(bundle.list()).toEqual([first, second]);
+      expect(await bundle.readText(first)).toBe(dump);
+      expect(await bundle.readText(second)).toBe(dump);
+      await bundle.close();
+    });
   });
 });
 
