@@ -2,6 +2,10 @@
  * Writes the bundle archive (tar.gz or zip, archiver 8) under one top folder, to
  * `<output>.tmp-<random>` first and renamed to `<output>` only once complete, so the final name
  * never holds a corrupt file. discard() removes the temporary file (second Ctrl-C, fatal error).
+ * In a tar.gz, an artifact whose bytes (by the sha256 the caller computed for the manifest) equal
+ * an earlier one's is stored once: as a tar hard-link entry naming the first copy, which `tar -xzf`
+ * and our reader both turn back into a file. istiod's per-ztunnel config dumps are usually
+ * identical, and were about half of a large bundle's bytes. Zip has no such entry: full copies.
  */
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
@@ -31,6 +35,15 @@ export function formatForOutput(output: string): ArchiveFormat {
  */
 export const DEFAULT_MAX_BACKLOG_BYTES = 64 * 1024 ** 2;
 
+/** What the caller knows of an entry's content: the sha256 lets an identical later entry be a link. */
+export interface EntryContent {
+  /** Hex sha256 of the bytes, as recorded in the manifest; without it the entry is always a copy. */
+  sha256?: string;
+}
+
+/** archiver hands the entry data to tar-stream as the header; its types leave out hard links. */
+type LinkEntryData = { name: string; type: 'link'; linkname: string; date: Date; mode: number };
+
 export class BundleWriter {
   readonly tempPath: string;
   private readonly archive: Archiver;
@@ -45,6 +58,8 @@ export class BundleWriter {
   private readonly pendingSizes: number[] = [];
   private waiters: (() => void)[] = [];
   private readonly maxBacklogBytes: number;
+  /** tar.gz only: sha256 -> full entry name of the first entry with those bytes. */
+  private readonly firstCopies: Map<string, string> | undefined;
 
   constructor(private readonly options: BundleWriterOptions & { maxBacklogBytes?: number }) {
     this.tempPath = `${options.output}.tmp-${randomBytes(6).toString('hex')}`;
@@ -52,6 +67,7 @@ export class BundleWriter {
     // Same bytes as TarArchive({ gzip: true }), which pipes its tar stream through zlib.createGzip().
     this.archive = options.format === 'zip' ? new ZipArchive({ zlib: { level: 6 } }) : new TarArchive({ gzip: false });
     this.gzip = options.format === 'zip' ? undefined : createGzip();
+    this.firstCopies = options.format === 'zip' ? undefined : new Map();
     this.out = createWriteStream(this.tempPath, { mode: 0o600, flags: 'wx' });
     this.written = new Promise<void>((resolve, reject) => {
       this.out.on('close', resolve);
@@ -74,15 +90,43 @@ export class BundleWriter {
     }
   }
 
-  addBuffer(path: string, data: Buffer | string): void {
-    this.queued(typeof data === 'string' ? Buffer.byteLength(data) : data.length);
+  /** Returns 'link' when the entry was stored as a hard link to an earlier identical one. */
+  addBuffer(path: string, data: Buffer | string, content: EntryContent = {}): 'copy' | 'link' {
+    const bytes = typeof data === 'string' ? Buffer.byteLength(data) : data.length;
+    if (this.addLinkIfSeen(path, bytes, content.sha256)) return 'link';
+    this.queued(bytes);
     this.archive.append(data, { name: this.entryName(path), date: this.options.date, mode: 0o644 });
+    return 'copy';
   }
 
-  /** The file is read when archiver reaches it; keep it on disk until finish() returns. */
-  addFile(path: string, file: string, bytes = 0): void {
+  /**
+   * The file is read when archiver reaches it; keep it on disk until finish() returns. `bytes` is
+   * its size, for the backlog; a file stored as a link is never read.
+   */
+  addFile(path: string, file: string, content: EntryContent & { bytes?: number } = {}): 'copy' | 'link' {
+    const bytes = content.bytes ?? 0;
+    if (this.addLinkIfSeen(path, bytes, content.sha256)) return 'link';
     this.queued(bytes);
     this.archive.append(createReadStream(file), { name: this.entryName(path), date: this.options.date, mode: 0o644 });
+    return 'copy';
+  }
+
+  /**
+   * tar.gz: appends a hard-link entry when an earlier entry had these exact bytes, else remembers
+   * this one as their first copy. Empty files stay copies: a link would save nothing. The link's
+   * name is the target's full entry name, top folder included, as GNU tar writes and expects it.
+   */
+  private addLinkIfSeen(path: string, bytes: number, sha256: string | undefined): boolean {
+    if (!this.firstCopies || sha256 === undefined || bytes === 0) return false;
+    const first = this.firstCopies.get(sha256);
+    if (!first) {
+      this.firstCopies.set(sha256, this.entryName(path));
+      return false;
+    }
+    // A header with no data: nothing waits for compression, so the backlog is unchanged.
+    const link: LinkEntryData = { name: this.entryName(path), type: 'link', linkname: first, date: this.options.date, mode: 0o644 };
+    this.archive.append(Buffer.alloc(0), link as unknown as Parameters<Archiver['append']>[1]);
+    return true;
   }
 
   /** Uncompressed bytes handed to the archive and not yet compressed. */

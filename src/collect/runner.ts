@@ -80,14 +80,16 @@ export class TaskRunner {
 
   private store(path: string, payload: Payload): Partial<ArtifactRecord> {
     const counts = payload.redactions && Object.keys(payload.redactions).length > 0 ? { redactions: payload.redactions } : {};
+    // The manifest's sha256 also tells the writer when an artifact repeats an earlier one.
     if (payload.kind === 'file') {
-      this.options.writer.addFile(path, payload.file, payload.bytes);
+      this.options.writer.addFile(path, payload.file, { bytes: payload.bytes, sha256: payload.sha256 });
       return { bytes: payload.bytes, sha256: payload.sha256, ...counts };
     }
-    this.options.writer.addBuffer(path, payload.data);
+    const sha256 = createHash('sha256').update(payload.data).digest('hex');
+    this.options.writer.addBuffer(path, payload.data, { sha256 });
     return {
       bytes: payload.data.length,
-      sha256: createHash('sha256').update(payload.data).digest('hex'),
+      sha256,
       ...(payload.httpStatus !== undefined ? { httpStatus: payload.httpStatus } : {}),
       ...counts,
     };
