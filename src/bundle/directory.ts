@@ -2,7 +2,9 @@
  * A bundle that is a directory on disk: either one the user gave us (an unpacked bundle, or a
  * folder assembled by hand) or the private directory an archive was extracted into. The file list
  * is taken once, when the bundle is opened; only regular files count, and symbolic links are never
- * followed, so a directory cannot make us read outside it.
+ * followed, so a directory cannot make us read outside it. Hard-linked files are regular files and
+ * are read like any other: `tar -xzf` of a bundle whose identical files are link entries, an
+ * extraction directory (archive.ts) and a synthetic bundle (src/synth) all hold them.
  */
 import { constants, createReadStream, openSync } from 'node:fs';
 import { lstat, open, readdir } from 'node:fs/promises';

@@ -1,9 +1,10 @@
 /**
  * openBundle on directories: an unpacked bundle, the same bundle one folder down (a tarball
- * extracted into a folder), a hand-assembled partial bundle, and the read API (readText limits,
- * BOM, missing files, streams) that every reader shares.
+ * extracted into a folder), a hand-assembled partial bundle, hard-linked files (what `tar -xzf`
+ * makes of a bundle's link entries), and the read API (readText limits, BOM, missing files,
+ * streams) that every reader shares.
  */
-import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { link, mkdir, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { text } from 'node:stream/consumers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -75,6 +76,22 @@ describe('openBundle on a directory', () => {
     const bundle = await openBundle(bundleDir);
     expect(bundle.list()).toEqual(['cluster/pods.json']);
     await expect(bundle.readText('cluster/nodes.json')).rejects.toThrow('not in the bundle');
+  });
+
+  it('reads hard-linked files (an extracted bundle whose identical files share one inode) like any other', async () => {
+    const dump = JSON.stringify({ configs: [{ '@type': 'type.googleapis.com/istio.workload.Address', workload: { uid: 'Kubernetes//Pod/default/sleep-1' } }] });
+    const first = 'istiod/istiod-7d9f8-xk2lp/debug/config_dump/ztunnel-aaaaa.json';
+    const second = 'istiod/istiod-7d9f8-xk2lp/debug/config_dump/ztunnel-bbbbb.json';
+    await writeTree(root, { ...sampleBundle(), [first]: dump });
+    await link(join(root, first), join(root, second));
+    expect((await stat(join(root, second))).nlink).toBe(2);
+    const bundle = await openBundle(root);
+    expect(bundle.list()).toEqual([...expectedPaths, first, second].sort());
+    expect(bundle.size(second)).toBe(Buffer.byteLength(dump));
+    expect(await bundle.readText(first)).toBe(dump);
+    expect(await bundle.readText(second)).toBe(dump);
+    expect(await text(bundle.openStream(second))).toBe(dump);
+    await bundle.close();
   });
 
   it('stops listing a huge tree at maxEntries', async () => {
