@@ -1,11 +1,12 @@
 /**
  * Measures how much of a bundle directory is the same data stored more than once: whole files
- * with identical content (istiod's per-ztunnel config_dumps), and workload/service entries that
- * every ztunnel's config_dump repeats. Reads one dump at a time, so memory stays at one dump plus
- * a set of entry hashes.
+ * with identical content (istiod's per-ztunnel config_dumps), how much of that is already stored
+ * once (hard links to one inode, which `tar -czf` packs as link entries), and workload/service
+ * entries that every ztunnel's config_dump repeats. Reads one dump at a time, so memory stays at
+ * one dump plus sets of hashes and inodes.
  */
 import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { DuplicationSample } from './types.js';
 
@@ -22,13 +23,20 @@ const sha = (data: string | Buffer) => createHash('sha256').update(data).digest(
 export async function measureDuplication(root: string, nodes: number): Promise<DuplicationSample> {
   const seenFiles = new Set<string>();
   const seenEntries = new Set<string>();
-  const sample: DuplicationSample = { nodes, duplicateFileBytes: 0, totalBytes: 0, entryBytes: 0, distinctEntryBytes: 0 };
+  const seenInodes = new Set<string>();
+  const sample: DuplicationSample = { nodes, duplicateFileBytes: 0, linkedFileBytes: 0, totalBytes: 0, entryBytes: 0, distinctEntryBytes: 0 };
   for await (const path of files(root)) {
     const data = await readFile(path);
     sample.totalBytes += data.length;
     const digest = sha(data);
     if (seenFiles.has(digest)) sample.duplicateFileBytes += data.length;
     else seenFiles.add(digest);
+    const info = await stat(path);
+    if (info.nlink > 1) {
+      const inode = `${info.dev}:${info.ino}`;
+      if (seenInodes.has(inode)) sample.linkedFileBytes += data.length;
+      else seenInodes.add(inode);
+    }
     if (!/^ztunnel\/[^/]+\/config_dump\.json$/.test(relative(root, path).split('\\').join('/'))) continue;
     let dump: unknown;
     try {

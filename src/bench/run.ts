@@ -2,7 +2,8 @@
  * The benchmark run behind `npm run bench`: generates healthy synthetic bundles of N nodes (src/synth),
  * times `analyze` on each .tar.gz next to `gzip -dc` of the same archive, times `collect` against
  * `serve` of the same bundle with 20 ms added per call at concurrency 1 and the default, and measures
- * the bundle's duplication. Every measured command is a child process (bin/ztunnel-bundle.js), so
+ * the bundle's duplication. The generator writes identical files as hard links, so `tar -czf` and
+ * collect both store them once (link entries): the .tar.gz sizes reflect that. Every measured command is a child process (bin/ztunnel-bundle.js), so
  * its peak RSS is its own. Sizes whose bundle would not fit (disk, or the reader's 8 GiB cap) are
  * skipped and listed as not run, never silently.
  */
@@ -45,9 +46,13 @@ async function run(command: string, args: string[]): Promise<void> {
   if (code !== 0) throw new Error(`${command} ${args.join(' ')} failed (${code}): ${err.trim().slice(0, 500)}`);
 }
 
-/** Sum of file sizes under a directory, from `du -sb` (apparent size) for speed on huge trees. */
+/**
+ * Sum of file sizes under a directory, from `du -sbl` (apparent size) for speed on huge trees. -l
+ * counts every name of a hard-linked file (the generator links identical files): what analyze
+ * reads, not what the disk holds.
+ */
 async function dirBytes(dir: string): Promise<number> {
-  const { stdout } = await measureChild({ command: 'du', args: ['-sb', dir], forceProbe: true });
+  const { stdout } = await measureChild({ command: 'du', args: ['-sbl', dir], forceProbe: true });
   return Number.parseInt(stdout, 10);
 }
 

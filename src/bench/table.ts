@@ -70,7 +70,8 @@ export function renderResults(results: BenchResults, checks: readonly TargetChec
   }
   const d = results.duplication;
   if (d) {
-    out.push('', `Duplication in the ${d.nodes}-node bundle: ${mib(d.duplicateFileBytes)} of ${mib(d.totalBytes)} (${pct(d.duplicateFileBytes, d.totalBytes)}) are files identical to another file; `
+    out.push('', `Duplication in the ${d.nodes}-node bundle: ${mib(d.duplicateFileBytes)} of ${mib(d.totalBytes)} (${pct(d.duplicateFileBytes, d.totalBytes)}) are files identical to another file, `
+      + `of which ${mib(d.linkedFileBytes)} (${pct(d.linkedFileBytes, d.duplicateFileBytes)}) are now stored once (hard links; link entries in the .tar.gz); `
       + `workload and service entries across the ztunnel config_dumps take ${mib(d.entryBytes)} (compact JSON), of which ${mib(d.distinctEntryBytes)} are distinct (${pct(d.entryBytes - d.distinctEntryBytes, d.entryBytes)} repeats).`);
   }
   for (const n of results.notRun) out.push('', `Not run: ${n}`);

@@ -34,6 +34,11 @@ export interface DuplicationSample {
   nodes: number;
   /** Bytes of files whose exact content is also stored under another name. */
   duplicateFileBytes: number;
+  /**
+   * Of those, bytes of files that are hard links to a file already counted: stored once in the
+   * directory, and as link entries in its .tar.gz (the rest are real copies).
+   */
+  linkedFileBytes: number;
   totalBytes: number;
   /** Workload/service entries across all ztunnel config_dumps: all of them, and the distinct ones. */
   entryBytes: number;

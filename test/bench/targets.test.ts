@@ -77,7 +77,7 @@ describe('checkTargets', () => {
 
 describe('renderResults', () => {
   it('prints each figure beside its baseline, the growth, the targets and what was not run', () => {
-    const r = results({ notRun: ['3000 nodes: over the cap'], duplication: { nodes: 100, duplicateFileBytes: 50 * MIB, totalBytes: 150 * MIB, entryBytes: 80 * MIB, distinctEntryBytes: 1 * MIB } });
+    const r = results({ notRun: ['3000 nodes: over the cap'], duplication: { nodes: 100, duplicateFileBytes: 50 * MIB, linkedFileBytes: 40 * MIB, totalBytes: 150 * MIB, entryBytes: 80 * MIB, distinctEntryBytes: 1 * MIB } });
     r.analyze[1] = analyze(100, { floorMs: 1000, wallMs: 3000, maxRssBytes: 512 * MIB });
     const text = renderResults(r, checkTargets(r, 16));
     expect(text).toContain('2 cores');
@@ -86,7 +86,7 @@ describe('renderResults', () => {
     expect(text).toContain('analyze time vs bundle bytes');
     expect(text).toMatch(/analyze time vs bundle bytes +\| bytes\^/);
     expect(text).toContain('bundle bytes (dir) vs N (5 workloads per node) | N^2.00 (quadratic)');
-    expect(text).toContain('33%) are files identical to another file');
+    expect(text).toContain('33%) are files identical to another file, of which 40 MiB (80%) are now stored once');
     expect(text).toContain('(99% repeats)');
     expect(text).toContain('Not run: 3000 nodes: over the cap');
     expect(text).toMatch(/analyze 100 nodes within 2x.*\| MISSED/);
