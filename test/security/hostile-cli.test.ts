@@ -1,7 +1,8 @@
 /**
  * Hostile bundles through the real CLI (`node bin/ztunnel-bundle.js analyze ... --format json`),
  * the way a user meets them: archives that try to escape (traversal, absolute and Windows paths,
- * links, devices), bombs, huge entry counts, truncation, overlapping zip records, and readable
+ * links, devices; only a hard link to an earlier file of the same archive is accepted), bombs,
+ * huge entry counts, truncation, overlapping zip records, and readable
  * bundles holding bad files (invalid JSON or UTF-8, a 50 MB line, 100k-deep nesting, duplicate
  * keys, links and FIFOs in a directory). Every input is generated here, in a temp dir.
  *
@@ -13,7 +14,7 @@
  * The case -> outcome table is printed at the end.
  */
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync } from 'node:fs';
 import { appendFile, cp, mkdir, mkdtemp, readFile, readdir, rm, stat, symlink, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -100,6 +101,28 @@ async function fixtureTgz(path: string): Promise<void> {
 
 const manifestEntry = async (): Promise<TarEntrySpec> => ({ name: `${TOP}/manifest.json`, content: await readFile(join(FIXTURE, 'manifest.json')) });
 
+/** The fixture's files as tar entries, each file identical to an earlier one as a hard link to it. */
+async function linkedFixtureEntries(): Promise<TarEntrySpec[]> {
+  const firstBySha = new Map<string, string>();
+  const entries: TarEntrySpec[] = [];
+  let links = 0;
+  for (const f of await readdirFiles(FIXTURE)) {
+    const content = await readFile(join(FIXTURE, f));
+    const sha = createHash('sha256').update(content).digest('hex');
+    const first = firstBySha.get(sha);
+    if (first !== undefined && content.length > 0) {
+      entries.push({ name: `${TOP}/${f}`, type: 'link', linkname: first });
+      links++;
+    } else {
+      firstBySha.set(sha, `${TOP}/${f}`);
+      entries.push({ name: `${TOP}/${f}`, content });
+    }
+  }
+  // The broken fixture's four istiod dumps are identical: three of them are links.
+  expect(links).toBeGreaterThanOrEqual(3);
+  return entries;
+}
+
 /** A .tar.gz whose first entries are a normal bundle start, then the hostile ones. */
 function tgz(entries: (d: CaseDirs) => TarEntrySpec[]) {
   return async (d: CaseDirs): Promise<string> => {
@@ -170,10 +193,38 @@ const cases: HostileCase[] = [
     ]),
     outcome: { refused: /cluster\/pods\.json: is a symbolic link; a bundle may hold only regular files and directories$/ },
   },
+  // Hard links: accepted only to a regular file an earlier entry extracted (how collect stores identical files).
   {
     name: 'tar.gz: hard link to a file outside',
     build: tgz((d) => [{ name: `${TOP}/cluster/pods.json`, type: 'link', linkname: d.outside }]),
-    outcome: { refused: /cluster\/pods\.json: is a hard link; a bundle may hold only regular files and directories$/ },
+    outcome: { refused: /cluster\/pods\.json: is a hard link to "\/[^"]*outside[^"]*": the target is an absolute path$/ },
+  },
+  {
+    name: "tar.gz: hard link climbing out with '..'",
+    build: tgz(() => [{ name: `${TOP}/cluster/pods.json`, type: 'link', linkname: `${TOP}/../../../etc/passwd` }]),
+    outcome: { refused: /cluster\/pods\.json: is a hard link to "[^"]*": the target has a '\.\.' segment, which would leave the bundle$/ },
+  },
+  {
+    name: 'tar.gz: hard link to a file that only comes later in the archive',
+    build: tgz(() => [
+      { name: `${TOP}/cluster/nodes.json`, type: 'link', linkname: `${TOP}/cluster/pods.json` },
+      { name: `${TOP}/cluster/pods.json`, content: '{"kind":"PodList","items":[]}' },
+    ]),
+    outcome: { refused: /cluster\/nodes\.json: is a hard link to "[^"]*cluster\/pods\.json", which no earlier entry of the archive holds as a regular file$/ },
+  },
+  {
+    name: 'tar.gz: hard link to a directory',
+    build: tgz(() => [{ name: `${TOP}/cluster/`, type: 'directory' }, { name: `${TOP}/cluster/pods.json`, type: 'link', linkname: `${TOP}/cluster/` }]),
+    outcome: { refused: /cluster\/pods\.json: is a hard link to "[^"]*cluster\/", which is a directory$/ },
+  },
+  {
+    name: 'tar.gz: the fixture with its identical files stored once as hard-link entries (as collect writes it)',
+    build: async (d) => {
+      const path = join(d.dir, 'bundle.tar.gz');
+      await writeTar(path, [{ name: `${TOP}/`, type: 'directory' }, ...(await linkedFixtureEntries())], { gzip: true });
+      return path;
+    },
+    outcome: { accepted: (report) => expect(ruleIdsOf(report)).toEqual(ruleIdsOf(baseline)) },
   },
   {
     name: 'zip: symlink entry (Unix mode 120777)',
