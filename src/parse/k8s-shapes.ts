@@ -71,8 +71,21 @@ const KIND_SHAPES: Record<string, { [field: string]: Shape }> = {
   ResourceQuota: { spec: { scopeSelector: { matchExpressions: [{ scopeName: S, values: [S] }] } } },
 };
 
-/** Istio and Gateway API resources (lists read without an expected kind): spec loose, status typed. */
-const RESOURCE_SHAPE: { [field: string]: Shape } = { spec: 'object', status: { conditions: [CONDITION] } };
+/**
+ * Istio and Gateway API resources (lists read without an expected kind): status typed, and of the
+ * spec only the fields the fact builders read (src/facts/istio.ts, waypoints.ts); the rest is left loose.
+ */
+const RESOURCE_SHAPE: { [field: string]: Shape } = {
+  spec: {
+    selector: 'object',
+    targetRef: 'object',
+    targetRefs: 'array',
+    rules: [{ to: [{ operation: 'object' }], when: [{ key: S }] }],
+    mtls: { mode: S },
+    gatewayClassName: S,
+  },
+  status: { conditions: [CONDITION] },
+};
 
 /** The shape of an item of a list of `expectedKind` ("PodList" or "Pod"); '' for Istio resources. */
 export function itemShape(expectedKind: string | undefined): { [field: string]: Shape } {

@@ -52,6 +52,22 @@ describe('parseK8sList', () => {
     expect(list.warnings).toEqual(['/items/1: expected an object', '/items/2/metadata: expected an object; item skipped']);
   });
 
+  it('drops wrong-typed spec fields of Istio resources that the fact builders read (found by fuzzing)', () => {
+    const policy = {
+      apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: 'deny-ratings', namespace: 'default' },
+      spec: { action: 'DENY', rules: '::1', selector: { matchLabels: { app: 'ratings' } }, mtls: { mode: 7 }, targetRefs: [{ kind: 'Service', name: 'ratings' }] },
+    };
+    const list = parseK8sList<IstioResource>(JSON.stringify({ kind: 'AuthorizationPolicyList', items: [policy, { ...policy, spec: { rules: [{ to: 'x', when: [{ key: 3 }, { key: 'request.headers[x]' }] }] } }] }), 'cluster/istio/authorizationpolicies.security.istio.io.json');
+    expect(list.items[0]!.spec).toEqual({ action: 'DENY', selector: { matchLabels: { app: 'ratings' } }, mtls: {}, targetRefs: [{ kind: 'Service', name: 'ratings' }] });
+    expect(list.items[1]!.spec).toEqual({ rules: [{ when: [{}, { key: 'request.headers[x]' }] }] });
+    expect(list.warnings).toEqual([
+      '/items/0/spec/rules: expected an array, found a string; ignored',
+      '/items/0/spec/mtls/mode: expected a string, found a number; ignored',
+      '/items/1/spec/rules/0/to: expected an array, found a string; ignored',
+      '/items/1/spec/rules/0/when/0/key: expected a string, found a number; ignored',
+    ]);
+  });
+
   it.each([
     ['[]', 'expected a Kubernetes list (a JSON object with items)'],
     ['{"kind": "PodList", "items": {"a": 1}}', '"items" should be an array'],
