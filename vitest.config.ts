@@ -6,5 +6,6 @@ export default defineConfig({
     testTimeout: 30_000,
     pool: 'forks',
     globalSetup: ['test/support/build.ts'],
+    setupFiles: ['test/support/fuzz-seed.ts'],
   },
 });

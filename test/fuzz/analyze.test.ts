@@ -18,7 +18,7 @@ import { validateReport } from '../../src/report/schema.js';
 import { loadRules } from '../../src/rules/loader.js';
 import type { Rule } from '../../src/rules/types.js';
 import { ROOT } from '../support/cli.js';
-import { expectOnlyBundleErrorAsync, mutatedBytes, mutatedJson, printCounts } from './mutate.js';
+import { expectOnlyBundleErrorAsync, FUZZ_TEST_TIMEOUT_MS, mutatedBytes, mutatedJson, printCounts } from './mutate.js';
 
 const RUNS = Math.ceil(Number(process.env.FUZZ_RUNS ?? 1500) / 10);
 const FIXTURE = join(ROOT, 'fixtures/broken');
@@ -62,5 +62,5 @@ describe('analyzeBundle on the broken fixture with mutated files', () => {
       }),
       { numRuns: RUNS },
     );
-  }, 120_000);
+  }, FUZZ_TEST_TIMEOUT_MS);
 });

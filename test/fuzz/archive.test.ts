@@ -17,10 +17,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBundle } from '../../src/bundle/open.js';
 import type { BundleLimits } from '../../src/bundle/source.js';
 import { makeTempRoot, removeTempRoot, sampleBundle, writeTree } from '../bundle/helpers.js';
-import { expectOnlyBundleErrorAsync, mutatedBytes, printCounts } from './mutate.js';
+import { expectOnlyBundleErrorAsync, mutatedBytes, printCounts, FUZZ_TEST_TIMEOUT_MS } from './mutate.js';
 
 const RUNS = Math.ceil(Number(process.env.FUZZ_RUNS ?? 1500) / 2);
-const TEST_TIMEOUT = 120_000;
 const LIMITS: Partial<BundleLimits> = { maxFileBytes: 4 * 1024 * 1024, maxTotalBytes: 8 * 1024 * 1024, maxEntries: 64 };
 
 let work: string;
@@ -96,5 +95,5 @@ describe.each(variants)('openBundle on a $name', (variant) => {
     // Some mutations are harmless (a flipped byte in a modification time), so the success path
     // is exercised too.
     if (variant.someOpen) expect(opened).toBeGreaterThan(0);
-  }, TEST_TIMEOUT);
+  }, FUZZ_TEST_TIMEOUT_MS);
 });

@@ -11,10 +11,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseLogLine } from '../../src/parse/logs-line.js';
 import { readLogEvents } from '../../src/parse/logs-stream.js';
 import { MAX_RAW } from '../../src/parse/logs-types.js';
-import { expectOnlyBundleError, expectOnlyBundleErrorAsync, mutatedBytes, printCounts, seeds } from './mutate.js';
+import { expectOnlyBundleError, expectOnlyBundleErrorAsync, mutatedBytes, printCounts, seeds, FUZZ_TEST_TIMEOUT_MS } from './mutate.js';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1500);
-const TEST_TIMEOUT = 120_000;
 
 afterAll(() => printCounts('fuzz: log parsers'));
 
@@ -48,7 +47,7 @@ describe('parseLogLine on mutated real log lines', () => {
       }),
       { numRuns: RUNS * 4 },
     );
-  }, TEST_TIMEOUT);
+  }, FUZZ_TEST_TIMEOUT_MS);
 });
 
 describe('readLogEvents on mutated whole logs in random chunks', () => {
@@ -69,7 +68,7 @@ describe('readLogEvents on mutated whole logs in random chunks', () => {
       }),
       { numRuns: RUNS },
     );
-  }, TEST_TIMEOUT);
+  }, FUZZ_TEST_TIMEOUT_MS);
 
   it('a stream that fails mid-log becomes a BundleError naming the file', async () => {
     const failing = new Readable({

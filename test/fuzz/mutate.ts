@@ -14,6 +14,9 @@ import { ROOT } from '../support/cli.js';
 /** Largest time one parser call may take on one (at most a few hundred KB) input. */
 export const PER_INPUT_BUDGET_MS = 2000;
 
+/** Time for one fuzz test: 2 minutes in `npm test`; `npm run fuzz` raises it with FUZZ_TIMEOUT_MS for long campaigns. */
+export const FUZZ_TEST_TIMEOUT_MS = Number(process.env.FUZZ_TIMEOUT_MS ?? 120_000);
+
 /** Inputs tried per parser, for the report; filled as properties run. */
 export const inputCounts = new Map<string, number>();
 

@@ -16,11 +16,10 @@ import { parseJson } from '../../src/parse/json.js';
 import { parseK8sList } from '../../src/parse/k8s.js';
 import { parseMetrics } from '../../src/parse/metrics.js';
 import { parseReady } from '../../src/parse/ready.js';
-import { expectOnlyBundleError, inputCounts, mutatedBytes, mutatedJson, printCounts, seeds } from './mutate.js';
+import { expectOnlyBundleError, inputCounts, mutatedBytes, mutatedJson, printCounts, seeds, FUZZ_TEST_TIMEOUT_MS } from './mutate.js';
 
 /** Byte-mutation runs per parser; structural JSON runs are half of it. */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1500);
-const TEST_TIMEOUT = 120_000;
 
 afterAll(() => printCounts('fuzz: whole-file parsers'));
 
@@ -102,7 +101,7 @@ describe.each(targets)('$name on mutated real-format input', (target) => {
       }),
       { numRuns: RUNS },
     );
-  }, TEST_TIMEOUT);
+  }, FUZZ_TEST_TIMEOUT_MS);
 
   if (target.json) it('structural mutations (values of the wrong type, removed keys)', () => {
     fc.assert(
@@ -112,7 +111,7 @@ describe.each(targets)('$name on mutated real-format input', (target) => {
       }),
       { numRuns: Math.ceil(RUNS / 2) },
     );
-  }, TEST_TIMEOUT);
+  }, FUZZ_TEST_TIMEOUT_MS);
 
   it('the unmutated seeds parse', () => {
     for (const seed of all) expect(() => target.parse(decodeText(seed), file)).not.toThrow();
