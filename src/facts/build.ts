@@ -6,14 +6,15 @@
 import { MANIFEST, cluster as clusterPaths, cni as cniPaths, istiod as istiodPaths, ztunnel as ztunnelPaths } from '../bundle/paths.js';
 import type { Manifest } from '../bundle/manifest.js';
 import type { BundleSource } from '../bundle/source.js';
-import { parseConfigDump, type ZtService, type ZtWorkload } from '../parse/configDump.js';
+import type { ZtService, ZtWorkload } from '../parse/configDump.js';
+import { ConfigDumpParser } from '../parse/configDump-reuse.js';
 import { parseJson } from '../parse/json.js';
 import { parseK8sList, type Namespace, type Node, type Pod } from '../parse/k8s.js';
 import { parseReady } from '../parse/ready.js';
 import { createLocator } from '../parse/jsonLocate.js';
 import { readLogEvents } from '../parse/logs.js';
 import { buildArtifactFacts } from './artifacts.js';
-import { citedLines, dumpCitations } from './citedLines.js';
+import { dumpCitations } from './citedLines.js';
 import { Interner } from './intern.js';
 import { buildCertificateFacts, buildWorkloadStateFacts, type DumpInput } from './certificates.js';
 import { indexCluster } from './cluster.js';
@@ -95,13 +96,14 @@ export async function buildFacts(bundle: BundleSource): Promise<FactModel> {
   const ready = new Map<string, { status: number; ready: boolean; pending: string[] }>();
   const metrics = new Map<string, { xdsTerminationErrors: number; pendingProxies: number }>();
   const logs = new Map<string, LogSummary>();
+  const dumpParser = new ConfigDumpParser();
   for (const name of ztunnelNames) {
-    const parsed = await reader.parse(ztunnelPaths.configDump(name), parseConfigDump);
+    const parsed = await reader.parse(ztunnelPaths.configDump(name), (text, file) => dumpParser.parse(text, file));
     if (parsed) {
-      const dump = parsed.value;
+      const dump = parsed.value.dump;
       // Nodes of hand-assembled bundles come from the dump's own workload (the ztunnel's).
       const node = nodeOf(name) || dump.workloads.find((w) => w.name === name)?.node || '';
-      const locator = citedLines(parsed.text, dumpCitations(dump, podsOnNode.get(name) ?? new Set()));
+      const locator = parsed.value.lines(dumpCitations(dump, podsOnNode.get(name) ?? new Set()));
       workloadInterner.internAll(dump.workloads);
       serviceInterner.internAll(dump.services);
       dumps.set(name, { pod: name, namespace: namespaceOf(name), node, dump, locator });

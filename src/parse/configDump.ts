@@ -12,7 +12,7 @@ import {
   type ZtEndpoint, type ZtPolicy, type ZtService, type ZtWorkload,
 } from './configDump-items.js';
 import {
-  arr, childPointer, compact, isObject, listOrMap, obj, str, warn,
+  addWarnings, arr, childPointer, compact, isObject, listOrMap, obj, str, warn,
   type FieldContext, type JsonObject,
 } from './json-fields.js';
 import { parseJson } from './json.js';
@@ -83,31 +83,71 @@ export interface ZtunnelConfigDump {
 /** Keys of ≤1.21 dumps, which used internal snake_case store names. */
 const LEGACY_KEYS = ['by_addr', 'by_uid', 'by_vip', 'by_hostname'];
 
+/** The sections every ztunnel's dump repeats for the whole cluster, parsed once per distinct text. */
+const SHARED_SECTIONS = ['workloads', 'services', 'policies'] as const;
+type SharedSectionName = (typeof SHARED_SECTIONS)[number];
+
+/** One parsed workloads/services/policies section, with the warnings it produced. */
+export interface ParsedSection<T = ZtWorkload | ZtService | ZtPolicy> {
+  shape: 'list' | 'map';
+  items: T[];
+  warnings: string[];
+}
+
+interface ParsedSections {
+  workloads: ParsedSection<ZtWorkload>;
+  services: ParsedSection<ZtService>;
+  policies: ParsedSection<ZtPolicy>;
+}
+
 export function parseConfigDump(text: string, file: string): ZtunnelConfigDump {
   const doc = parseJson(text, file);
   if (!isObject(doc)) throw new BundleError(file, 'config dump is not a JSON object');
   return normalizeConfigDump(doc, file);
 }
 
-/** The same normalization over an already parsed document. */
-export function normalizeConfigDump(doc: JsonObject, file: string): ZtunnelConfigDump {
+/** Parses one shared section (the value of doc.workloads, doc.services or doc.policies). */
+export function parseSection(name: SharedSectionName, value: unknown, pointer = `/${name}`): ParsedSection {
+  const ctx: FieldContext = { warnings: [] };
+  const collection = listOrMap(ctx, value, pointer);
+  const parseItem = name === 'workloads' ? parseWorkload : name === 'services' ? parseService : parsePolicy;
+  const items = collection.items.map(({ item, pointer: p, key }): ZtWorkload | ZtService | ZtPolicy => parseItem(ctx, item, p, key));
+  return { shape: collection.shape, items, warnings: ctx.warnings };
+}
+
+/**
+ * The same normalization over an already parsed document. `known` holds sections already parsed
+ * from identical text (ConfigDumpParser); the document's own value for those keys is then ignored.
+ */
+export function normalizeConfigDump(doc: JsonObject, file: string, known: Partial<Record<SharedSectionName, ParsedSection>> = {}): ZtunnelConfigDump {
   const ctx: FieldContext = { warnings: [] };
   const legacy = LEGACY_KEYS.filter((k) => k in doc);
   if (legacy.length > 0) warn(ctx, '', `pre-1.22 dump keys (${legacy.join(', ')}) are not supported; their content is ignored`);
 
-  const workloads = listOrMap(ctx, doc['workloads'], '/workloads');
-  const services = listOrMap(ctx, doc['services'], '/services');
-  const policies = listOrMap(ctx, doc['policies'], '/policies');
+  const sections = Object.fromEntries(SHARED_SECTIONS.map((name) => [name, known[name] ?? parseSection(name, doc[name])])) as unknown as ParsedSections;
+  for (const name of SHARED_SECTIONS) addWarnings(ctx, sections[name].warnings);
   const staticConfig = obj(ctx, doc, 'staticConfig', '');
   const certificates = arr(ctx, doc, 'certificates', '');
   const version = obj(ctx, doc, 'version', '');
   const config = obj(ctx, doc, 'config', '');
 
+  const local = staticConfig
+    ? {
+        workloads: parseSection('workloads', staticConfig.value['workloads'], '/staticConfig/workloads'),
+        services: parseSection('services', staticConfig.value['services'], '/staticConfig/services'),
+        policies: parseSection('policies', staticConfig.value['policies'], '/staticConfig/policies'),
+      } as ParsedSections
+    : undefined;
+  if (local) for (const name of SHARED_SECTIONS) addWarnings(ctx, local[name].warnings);
+
   return compact({
     file,
-    shape: [workloads, services, policies].some((c) => c.shape === 'map') ? 'map' : 'list',
+    shape: SHARED_SECTIONS.some((name) => sections[name].shape === 'map') ? 'map' : 'list',
     keys: Object.keys(doc),
-    ...parseCollections(ctx, workloads, services, policies),
+    // Copies of the item lists: the items may be shared with other dumps, the lists are this dump's.
+    workloads: sections.workloads.items.slice(),
+    services: sections.services.items.slice(),
+    policies: sections.policies.items.slice(),
     certificates: (certificates?.value ?? []).flatMap((c, i) => {
       const pointer = childPointer('/certificates', i);
       if (isObject(c)) return [parseCertsDump(ctx, c, pointer)];
@@ -116,28 +156,11 @@ export function normalizeConfigDump(doc: JsonObject, file: string): ZtunnelConfi
     }),
     workloadState: parseWorkloadState(ctx, doc),
     stagedServices: parseStagedServices(ctx, doc),
-    staticConfig: staticConfig
-      ? parseCollections(
-          ctx,
-          listOrMap(ctx, staticConfig.value['workloads'], '/staticConfig/workloads'),
-          listOrMap(ctx, staticConfig.value['services'], '/staticConfig/services'),
-          listOrMap(ctx, staticConfig.value['policies'], '/staticConfig/policies'),
-        )
-      : undefined,
+    staticConfig: local ? { workloads: local.workloads.items, services: local.services.items, policies: local.policies.items } : undefined,
     version: version ? parseVersion(ctx, version.value) : undefined,
     config: config?.value,
     warnings: ctx.warnings,
   } satisfies ZtunnelConfigDump);
-}
-
-type Collection = ReturnType<typeof listOrMap>;
-
-function parseCollections(ctx: FieldContext, workloads: Collection, services: Collection, policies: Collection) {
-  return {
-    workloads: workloads.items.map(({ item, pointer, key }) => parseWorkload(ctx, item, pointer, key)),
-    services: services.items.map(({ item, pointer, key }) => parseService(ctx, item, pointer, key)),
-    policies: policies.items.map(({ item, pointer, key }) => parsePolicy(ctx, item, pointer, key)),
-  };
 }
 
 function parseVersion(ctx: FieldContext, v: JsonObject): ZtVersion {

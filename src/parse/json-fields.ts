@@ -13,10 +13,21 @@ export interface FieldContext {
 
 /** Largest number of warnings kept per file, so a hostile file cannot grow them without bound. */
 const MAX_WARNINGS = 200;
+const OMITTED = 'further warnings omitted';
 
 export function warn(ctx: FieldContext, pointer: string, problem: string): void {
   if (ctx.warnings.length < MAX_WARNINGS) ctx.warnings.push(`${pointer || '/'}: ${problem}`);
-  else if (ctx.warnings.length === MAX_WARNINGS) ctx.warnings.push('further warnings omitted');
+  else if (ctx.warnings.length === MAX_WARNINGS) ctx.warnings.push(OMITTED);
+}
+
+/** Appends warnings collected in another context (one section of a file), under the same cap. */
+export function addWarnings(ctx: FieldContext, warnings: readonly string[]): void {
+  for (const w of warnings) {
+    if (ctx.warnings.length > MAX_WARNINGS) return;
+    if (ctx.warnings.length === MAX_WARNINGS || w === OMITTED) ctx.warnings.push(OMITTED);
+    else ctx.warnings.push(w);
+    if (w === OMITTED) return;
+  }
 }
 
 export function isObject(value: unknown): value is JsonObject {

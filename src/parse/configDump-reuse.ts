@@ -1,0 +1,181 @@
+/**
+ * Parses many ztunnel config_dumps of one bundle, each distinct workloads/services/policies section
+ * once. Every ztunnel lists the whole cluster, so in an N-node bundle the same sections appear N
+ * times, byte for byte: parsing them N times is most of analyze's work (issue 5). A dump's
+ * top-level members are located without parsing (jsonMembers.ts), each shared section's text is
+ * compared with the sections seen most recently, and only new text is parsed; the rest of the dump
+ * (certificates, workloadState, config: the per-ztunnel part) is parsed as usual. The result is
+ * the same ZtunnelConfigDump that parseConfigDump returns (shared sections yield the same item
+ * objects, which is what src/facts/intern.ts would make of them anyway).
+ *
+ * Line numbers stay exact: a reused section is replaced in the remaining text by `null` followed by
+ * as many newlines as it spanned, so every other member keeps its line, and a pointer inside a
+ * section is located within the section's own text, offset by the line where it starts.
+ */
+import {
+  normalizeConfigDump, parseConfigDump, parseSection,
+  type ParsedSection, type ZtunnelConfigDump,
+} from './configDump.js';
+import { escapePointer, isObject } from './json-fields.js';
+import { MAX_JSON_DEPTH, parseJson } from './json.js';
+import { topLevelMembers, type MemberSpan } from './jsonMembers.js';
+import { createLocator, type JsonLocator } from './jsonLocate.js';
+import { BundleError } from '../errors.js';
+
+const SHARED = ['workloads', 'services', 'policies'] as const;
+type SharedName = (typeof SHARED)[number];
+
+/** Distinct texts remembered per section; dumps of one bundle nearly always share the latest. */
+const REMEMBERED = 2;
+
+interface KnownSection {
+  text: string;
+  parsed: ParsedSection;
+  newlines: number;
+  /** Built on first use, then shared by every dump with this section. */
+  locator?: JsonLocator;
+}
+
+export interface ParsedDump {
+  dump: ZtunnelConfigDump;
+  /** Line numbers of the given pointers in this dump's text (see citedLines in src/facts). */
+  lines(pointers: Iterable<string>): JsonLocator;
+}
+
+/** Counts of what was parsed and what was reused, for tests and the bench. */
+export interface ReuseStats {
+  dumps: number;
+  sectionsParsed: number;
+  sectionsReused: number;
+}
+
+export class ConfigDumpParser {
+  private readonly known = new Map<SharedName, KnownSection[]>();
+  readonly stats: ReuseStats = { dumps: 0, sectionsParsed: 0, sectionsReused: 0 };
+
+  parse(text: string, file: string): ParsedDump {
+    this.stats.dumps++;
+    const members = topLevelMembers(text, MAX_JSON_DEPTH, (key, t, start) => this.knownEnd(key, t, start));
+    const sections = members ? this.sectionsOf(text, members) : undefined;
+    // Not plainly an object (or a section is not valid JSON): the ordinary path, with its errors.
+    if (!members || !sections) return this.ordinary(text, file);
+    const rest = withoutSections(text, members, sections);
+    let doc: unknown;
+    try {
+      doc = parseJson(rest, file);
+    } catch {
+      return this.ordinary(text, file); // for an error message with the right line numbers
+    }
+    if (!isObject(doc)) throw new BundleError(file, 'config dump is not a JSON object');
+    const parsed = Object.fromEntries([...sections].map(([name, s]) => [name, s.parsed]));
+    const dump = normalizeConfigDump(doc, file, parsed);
+    return { dump, lines: (pointers) => sectionLines(rest, members, sections, pointers) };
+  }
+
+  private ordinary(text: string, file: string): ParsedDump {
+    const dump = parseConfigDump(text, file);
+    return { dump, lines: (pointers) => linesOf(createLocator(text), pointers) };
+  }
+
+  /**
+   * The end of a shared section whose text, from `start`, is one already parsed. A known section
+   * is a whole JSON array or object, so an identical run of characters is exactly that value.
+   */
+  private knownEnd(key: string, text: string, start: number): number | undefined {
+    // slice + === compares at memcmp speed; startsWith walks character by character (7x slower).
+    const known = this.known.get(key as SharedName)?.find((k) => text.slice(start, start + k.text.length) === k.text);
+    return known === undefined ? undefined : start + known.text.length;
+  }
+
+  /** Each shared section of the dump, known or newly parsed; undefined when one is not valid JSON. */
+  private sectionsOf(text: string, members: MemberSpan[]): Map<SharedName, KnownSection> | undefined {
+    const found = new Map<SharedName, KnownSection>();
+    for (const member of members) {
+      const name = SHARED.find((n) => n === member.key);
+      if (name === undefined) continue;
+      const sectionText = text.slice(member.start, member.end);
+      const remembered = this.known.get(name) ?? [];
+      let section = remembered.find((k) => k.text.length === sectionText.length && k.text === sectionText);
+      if (section) {
+        this.stats.sectionsReused++;
+      } else {
+        let value: unknown;
+        try {
+          value = JSON.parse(sectionText); // depth already bounded by topLevelMembers
+        } catch {
+          return undefined;
+        }
+        section = { text: sectionText, parsed: parseSection(name, value), newlines: countNewlines(sectionText) };
+        this.stats.sectionsParsed++;
+        this.known.set(name, [section, ...remembered].slice(0, REMEMBERED));
+      }
+      found.set(name, section);
+    }
+    return found;
+  }
+}
+
+/** The dump's text with each shared section replaced by `null`. */
+function withoutSections(text: string, members: readonly MemberSpan[], sections: ReadonlyMap<SharedName, KnownSection>): string {
+  const parts: string[] = [];
+  let from = 0;
+  for (const member of members) {
+    if (!sections.has(member.key as SharedName)) continue;
+    parts.push(text.slice(from, member.start), 'null');
+    from = member.end;
+  }
+  parts.push(text.slice(from));
+  return parts.join('');
+}
+
+/**
+ * Lines of pointers in the original text, from the text without its sections: a member after a
+ * section is lower by the section's newlines, and a pointer inside a section is found in the
+ * section's own text (its first line being the one where the section starts).
+ */
+function sectionLines(rest: string, members: readonly MemberSpan[], sections: ReadonlyMap<SharedName, KnownSection>, pointers: Iterable<string>): JsonLocator {
+  const restLocator = createLocator(rest);
+  // Newlines removed before each top-level member, by the member's pointer segment.
+  const shift = new Map<string, number>();
+  let removed = 0;
+  for (const member of members) {
+    shift.set(escapePointer(member.key), removed);
+    removed += sections.get(member.key as SharedName)?.newlines ?? 0;
+  }
+  const lines = new Map<string, number | undefined>();
+  for (const pointer of pointers) {
+    if (lines.has(pointer)) continue;
+    if (!pointer.startsWith('/')) {
+      lines.set(pointer, restLocator.line(pointer)); // the whole document (''), or not a pointer
+      continue;
+    }
+    const slash = pointer.indexOf('/', 1);
+    const top = slash < 0 ? pointer.slice(1) : pointer.slice(1, slash);
+    const before = shift.get(top);
+    const section = sections.get(top as SharedName);
+    let line: number | undefined;
+    if (before !== undefined && section !== undefined && slash >= 0) {
+      const start = restLocator.line(`/${top}`);
+      section.locator ??= createLocator(section.text);
+      const within = section.locator.line(pointer.slice(slash));
+      line = start === undefined || within === undefined ? undefined : start + before + within - 1;
+    } else if (before !== undefined) {
+      const inRest = restLocator.line(pointer);
+      line = inRest === undefined ? undefined : inRest + before;
+    }
+    lines.set(pointer, line);
+  }
+  return { line: (pointer) => lines.get(pointer) };
+}
+
+function countNewlines(text: string): number {
+  let count = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) count++;
+  return count;
+}
+
+function linesOf(locator: JsonLocator, pointers: Iterable<string>): JsonLocator {
+  const lines = new Map<string, number | undefined>();
+  for (const pointer of pointers) if (!lines.has(pointer)) lines.set(pointer, locator.line(pointer));
+  return { line: (pointer) => lines.get(pointer) };
+}
