@@ -3,7 +3,6 @@
  * adsz of every istiod) and of what it sends it (debug/config_dump?proxyID=<ztunnel>), compared
  * with the ztunnel's own config_dump. Only a whole bundle allows this cross-check.
  */
-import { createHash } from 'node:crypto';
 import { istiod as istiodPaths, ztunnel as ztunnelPaths } from '../bundle/paths.js';
 import { ADDRESS_TYPE, AUTHORIZATION_TYPE, parseAdsz, parseIstiodConfigDump, parseSyncz, type AdsClients, type IstiodAmbientView, type IstiodList, type SyncStatus } from '../parse/istiod.js';
 import type { IstiodWorkload } from '../parse/istiod-ambient.js';
@@ -37,13 +36,17 @@ export interface IstiodViews {
  * each keeps only its workloads (shared across ztunnels when identical) and the line of the one
  * entry its fact can cite (the first workload the ztunnel's own dump lacks), not its text.
  */
+/** Distinct istiod dump texts remembered (each is megabytes in a large cluster). */
+const RECENT_DUMPS = 2;
+
 export async function loadIstiodViews(reader: FactReader, inv: Inventory, dumps: ReadonlyMap<string, DumpInput>): Promise<IstiodViews> {
   const views: IstiodViews = { syncz: [], adsz: [], configDumps: new Map(), available: false };
   const workloads = new Interner<IstiodWorkload>((w) => `${w.pointer}\n${w.uid}`);
   // istiod usually sends every ztunnel the same state, so its per-ztunnel dumps are often
-  // byte-identical: each distinct text is parsed once (a failure is not remembered, and so is
-  // recorded for every file that has it).
-  const parsedByDigest = new Map<string, IstiodDumpWorkloads>();
+  // byte-identical: a text equal to one of the last few parsed is not parsed again (comparing
+  // strings runs at memcmp speed, several times faster than hashing them). A failure is not
+  // remembered, and so is recorded for every file that has it.
+  const recent: { text: string; value: IstiodDumpWorkloads }[] = [];
   for (const [istiod, endpoints] of inv.istiods) {
     if (endpoints.has('syncz')) {
       const parsed = await reader.parse(istiodPaths.debug(istiod, 'syncz'), parseSyncz);
@@ -57,8 +60,7 @@ export async function loadIstiodViews(reader: FactReader, inv: Inventory, dumps:
       const file = istiodPaths.configDumpFor(istiod, ztunnel);
       const text = await reader.text(file);
       if (text === undefined) continue;
-      const digest = createHash('sha256').update(text).digest('hex');
-      let value = parsedByDigest.get(digest);
+      let value = recent.find((r) => r.text.length === text.length && r.text === text)?.value;
       if (value === undefined) {
         let parsed;
         try {
@@ -69,7 +71,8 @@ export async function loadIstiodViews(reader: FactReader, inv: Inventory, dumps:
         }
         workloads.internAll(parsed.workloads);
         value = { workloads: parsed.workloads };
-        parsedByDigest.set(digest, value);
+        recent.unshift({ text, value });
+        recent.length = Math.min(recent.length, RECENT_DUMPS);
       }
       const own = dumps.get(ztunnel);
       const ownKeys = own ? new Set(own.dump.workloads.map(workloadKey)) : undefined;
