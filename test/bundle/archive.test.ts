@@ -138,7 +138,7 @@ describe('hard-link entries (a file identical to an earlier one, stored once)', 
     const archive = new TarArchive({ gzip: true });
     const done = pipeline(archive, createWriteStream(path));
     archive.append(dump, { name: `${TOP}/${first}` });
-    archive.append(Buffer.alloc(0), { name: `${TOP}/${second}`, type: 'link', linkname: `${TOP}/${first}` } as Parameters<Archiver['append']>[1]);
+    archive.append(Buffer.alloc(0), { name: `${TOP}/${second}`, type: 'link', linkname: `${TOP}/${first}` } as unknown as Parameters<Archiver['append']>[1]);
     archive.append('{}', { name: `${TOP}/manifest.json` });
     await archive.finalize();
     await done;
