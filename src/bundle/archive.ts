@@ -219,7 +219,7 @@ export class ExtractionTarget {
       segments = entryNameSegments(linkTarget, at);
     } catch (err) {
       // "is an absolute path" would describe the link entry itself; say it is about the target.
-      const problem = err instanceof BundleError ? err.message.slice(at.length + 2) : errorText(err);
+      const problem = err instanceof BundleError ? err.problem : errorText(err);
       throw new BundleError(at, `is a hard link to ${shown}: the target ${problem}`);
     }
     if (this.topFolder === null) return segments.join('/');
