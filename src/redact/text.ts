@@ -46,17 +46,24 @@ export function redactText(text: string): RedactResult {
   // Most strings (names, labels, timestamps) cannot hold a secret: skip the line machinery.
   if (!ANY_SECRET_HINT.test(text)) return { text, counts };
   const inspector = new LineInspector();
+  // Unchanged lines (nearly all) are copied in runs, not line by line.
   const parts: string[] = [];
-  const lineBreak = /\r?\n/g;
-  let at = 0;
-  for (;;) {
-    const m = lineBreak.exec(text);
-    const line = text.slice(at, m ? m.index : text.length);
-    const eol = m ? m[0] : '';
-    const redacted = redactLine(line, inspector, counts);
-    if (redacted !== null) parts.push(redacted + eol);
-    if (!m) break;
-    at = m.index + eol.length;
+  let copiedTo = 0;
+  for (let at = 0; at <= text.length; ) {
+    const nl = text.indexOf('\n', at);
+    const next = nl < 0 ? text.length + 1 : nl + 1;
+    const end = nl < 0 ? text.length : nl > at && text.charCodeAt(nl - 1) === 0x0d ? nl - 1 : nl;
+    const line = text.slice(at, end);
+    const inspection = inspector.inspect(line);
+    if (inspection.dropLine || inspection.spans.length > 0 || inspection.removals.length > 0) {
+      parts.push(text.slice(copiedTo, at));
+      const redacted = applyInspection(line, inspection, counts);
+      if (redacted !== null) parts.push(redacted + text.slice(end, Math.min(next, text.length)));
+      copiedTo = Math.min(next, text.length);
+    }
+    if (nl < 0) break;
+    at = next;
   }
+  parts.push(text.slice(copiedTo));
   return { text: parts.join(''), counts };
 }

@@ -3,9 +3,9 @@
  * high-entropy strings that are not inside a public PEM block, a known secret or a marker.
  * Stateful across lines of one file, like redaction, for multi-line PEM blocks.
  */
-import { LineInspector } from '../redact/lines.js';
+import { detachedCopy, LineInspector } from '../redact/lines.js';
 import type { SecretKind } from '../redact/kinds.js';
-import { findHighEntropy, type EntropyOptions } from './entropy.js';
+import { DEFAULT_ENTROPY, findHighEntropy, type EntropyOptions } from './entropy.js';
 import { buildExcerpt, type Range } from './excerpt.js';
 
 export interface LineHit {
@@ -22,12 +22,45 @@ function overlapsAny(ranges: readonly Range[], r: Range): boolean {
   return ranges.some((o) => r.start < o.end && o.start < r.end);
 }
 
+/**
+ * Hits of lines already scanned, by inspector state and line, per LineScanner options: like the
+ * inspections (src/redact/lines.ts), the entropy check is a pure function of the line and the state,
+ * and bundles repeat their lines thousands of times. Bounded; long lines are not kept.
+ */
+const MEMO_MAX_ENTRIES = 200_000;
+const MEMO_MAX_LINE_CHARS = 512;
+const memos = new WeakMap<object, Map<string, LineHit[]>[]>();
+const NO_ENTROPY = {};
+
 export class LineScanner {
   private readonly inspector = new LineInspector();
+  /** By inspector state, then line. */
+  private readonly memo: Map<string, LineHit[]>[];
 
-  constructor(private readonly options: LineScannerOptions = {}) {}
+  constructor(private readonly options: LineScannerOptions = {}) {
+    // One memo per entropy setting object (the default one is shared by every scan).
+    const settings = options.entropy === false ? NO_ENTROPY : (options.entropy ?? DEFAULT_ENTROPY);
+    let memo = memos.get(settings);
+    if (memo === undefined) memos.set(settings, (memo = Array.from({ length: 8 }, () => new Map<string, LineHit[]>())));
+    this.memo = memo;
+  }
 
-  scanLine(line: string): LineHit[] {
+  /** Hits on one line; the result is shared: never modify it. */
+  scanLine(line: string): readonly LineHit[] {
+    if (line.length > MEMO_MAX_LINE_CHARS) return this.scan(line);
+    const seen = this.memo[this.inspector.state()]!;
+    const known = seen.get(line);
+    if (known !== undefined) {
+      this.inspector.inspect(line); // memoized too; keeps the multi-line state moving
+      return known;
+    }
+    const hits = Object.freeze(this.scan(line)) as LineHit[];
+    if (seen.size >= MEMO_MAX_ENTRIES) seen.clear();
+    seen.set(detachedCopy(line), hits);
+    return hits;
+  }
+
+  private scan(line: string): LineHit[] {
     const inspection = this.inspector.inspect(line);
     if (inspection.dropLine) return [];
     const hits: Array<Range & { kind: SecretKind }> = [...inspection.spans];

@@ -101,3 +101,31 @@ describe('redactText: public material is kept', () => {
     });
   }
 });
+
+describe('redactText: repeated lines (the inspection memo)', () => {
+  it('treats the same line by the state it arrives in: key material inside a key, text outside it', () => {
+    const bodyLines = rsaKey.split('\n').slice(1, 3); // base64 lines of the key's body
+    const outside = `${bodyLines.join('\n')}\n`;
+    // Seen outside a key first, then inside one, then outside again: three different answers.
+    expect(redactText(outside).text).toBe(outside);
+    expect(redactText(`key:\n${rsaKey}after: 1\n`).text).toBe('key:\n[REDACTED:private-key]\n\nafter: 1\n');
+    expect(redactText(`-----BEGIN RSA PRIVATE KEY-----\n${outside}`).text).toBe('[REDACTED:private-key]\n');
+    expect(redactText(outside).text).toBe(outside);
+  });
+
+  it('redacts a secret-named env value only after its name line, however often both lines repeat', () => {
+    const secretEnv = '  - name: API_TOKEN\n    value: "s3cr3t-value-123"\n';
+    const plainEnv = '  - name: LOG_LEVEL\n    value: "s3cr3t-value-123"\n';
+    for (let i = 0; i < 3; i++) {
+      expect(redactText(secretEnv + plainEnv).text).toBe('  - name: API_TOKEN\n    value: "[REDACTED:secret-env]"\n' + plainEnv);
+    }
+  });
+
+  it('gives the same bytes for a text of many repeated lines as line by line, counts included', () => {
+    const block = `{\n  "name": "x",\n  "token": "Bearer abcdefghijklmnop1234",\n  "pem": ${JSON.stringify(rsaKey)}\n}\n`;
+    const whole = redactText(block.repeat(500));
+    const one = redactText(block);
+    expect(whole.text).toBe(one.text.repeat(500));
+    expect(whole.counts).toEqual(Object.fromEntries(Object.entries(one.counts).map(([k, v]) => [k, v * 500])));
+  });
+});
