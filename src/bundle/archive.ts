@@ -108,7 +108,7 @@ export async function openArchive(options: OpenArchiveOptions): Promise<Director
   try {
     const target = new ExtractionTarget({ dir, archive: options.archive, limits: options.limits });
     await options.read(target);
-    return new DirectoryBundle({ root: dir, files: target.files, description: options.archive, limits: options.limits, onClose: remove });
+    return new DirectoryBundle({ root: dir, files: target.files, sameAs: target.sameAs, description: options.archive, limits: options.limits, onClose: remove });
   } catch (err) {
     await remove();
     if (err instanceof BundleError) throw err;
@@ -125,6 +125,8 @@ export class ExtractionTarget {
   readonly files = new Map<string, number>();
   /** Bundle paths that were hard-link entries: never the target of another link. */
   private readonly links = new Set<string>();
+  /** Hard link -> the earlier bundle path it names (DirectoryBundle.sameFileAs). */
+  readonly sameAs = new Map<string, string>();
   private readonly kinds = new Map<string, 'file' | 'directory'>();
   /** Absolute directories already created under the extraction directory. */
   private readonly madeDirs = new Set<string>();
@@ -135,6 +137,7 @@ export class ExtractionTarget {
   private topFolder: string | null | undefined;
   private entryCount = 0;
   private totalBytes = 0;
+  private linkedBytes = 0;
 
   constructor(options: { dir: string; archive: string; limits: BundleLimits }) {
     this.dir = options.dir;
@@ -178,8 +181,11 @@ export class ExtractionTarget {
 
   /**
    * A hard link: accepted only to a regular file an earlier entry extracted, and placed as a link
-   * to that file (a copy where the file system refuses links). Its target's size counts again
-   * toward the total, since whoever reads the bundle reads those bytes once per name.
+   * to that file (a copy where the file system refuses links). Its target's size counts toward a
+   * budget of its own, as large as the total limit: links take no room on disk (copies at most
+   * double it), and readers that know the file (sameFileAs) do not read it twice, so counting them
+   * in the total would refuse a 1,000-node bundle whose istiod dumps are all one file; but names
+   * for the same bytes still cannot multiply without bound.
    */
   private async addHardLink(segments: string[], linkTarget: string | undefined, at: string): Promise<void> {
     if (segments.length === 0) throw new BundleError(at, 'is a hard link without a name');
@@ -193,7 +199,7 @@ export class ExtractionTarget {
     const size = this.files.get(target);
     if (size === undefined) throw new BundleError(at, `is a hard link to ${shown}, which no earlier entry of the archive holds as a regular file`);
     this.claim(path, 'file', at);
-    this.countTotal(size, at);
+    this.countLinked(size, at);
     const absolute = join(this.dir, ...path.split('/'));
     await this.mkdir(dirname(absolute), at);
     const source = join(this.dir, ...target.split('/'));
@@ -208,6 +214,7 @@ export class ExtractionTarget {
       }
     }
     this.links.add(path);
+    this.sameAs.set(path, target);
     this.files.set(path, size);
   }
 
@@ -333,6 +340,13 @@ export class ExtractionTarget {
     this.totalBytes += bytes;
     if (this.totalBytes > this.limits.maxTotalBytes) {
       throw new BundleError(at, `the archive expands past the ${formatBytes(this.limits.maxTotalBytes)} limit for a whole bundle`);
+    }
+  }
+
+  private countLinked(bytes: number, at: string): void {
+    this.linkedBytes += bytes;
+    if (this.linkedBytes > this.limits.maxTotalBytes) {
+      throw new BundleError(at, `the archive's hard links name more than ${formatBytes(this.limits.maxTotalBytes)} in all, over the limit for a whole bundle`);
     }
   }
 }

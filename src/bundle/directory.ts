@@ -26,6 +26,8 @@ export interface DirectoryBundleOptions {
   root: string;
   /** Bundle path -> size in bytes, for every regular file. */
   files: ReadonlyMap<string, number>;
+  /** Bundle path -> an earlier bundle path that is the same file (hard links). */
+  sameAs?: ReadonlyMap<string, string>;
   description: string;
   limits: BundleLimits;
   /** Runs once, on the first close(): e.g. removes an extraction directory. */
@@ -36,6 +38,7 @@ export class DirectoryBundle implements BundleSource {
   readonly description: string;
   private readonly root: string;
   private readonly files: ReadonlyMap<string, number>;
+  private readonly sameAs: ReadonlyMap<string, string>;
   private readonly sorted: readonly string[];
   private readonly limits: BundleLimits;
   private onClose: (() => Promise<void>) | undefined;
@@ -44,6 +47,7 @@ export class DirectoryBundle implements BundleSource {
   constructor(options: DirectoryBundleOptions) {
     this.root = options.root;
     this.files = options.files;
+    this.sameAs = options.sameAs ?? new Map();
     this.sorted = Object.freeze([...options.files.keys()].sort());
     this.description = options.description;
     this.limits = options.limits;
@@ -60,6 +64,10 @@ export class DirectoryBundle implements BundleSource {
 
   size(path: string): number | undefined {
     return this.files.get(path);
+  }
+
+  sameFileAs(path: string): string | undefined {
+    return this.sameAs.get(path);
   }
 
   async readText(path: string, options: { maxBytes?: number } = {}): Promise<string> {
@@ -138,12 +146,17 @@ export async function findBundleRoot(dir: string): Promise<string> {
 }
 
 /**
- * Every regular file under `root`, with its size. Links, sockets and devices are left out (never
- * followed); the walk stops with a BundleError once it passes limits.maxEntries, so a hostile tree
- * cannot exhaust memory.
+ * Every regular file under `root`, with its size, and which files are hard links of an earlier one
+ * (same device and inode; "earlier" in sorted path order). Links, sockets and devices are left out
+ * (never followed); the walk stops with a BundleError once it passes limits.maxEntries, so a
+ * hostile tree cannot exhaust memory.
  */
-export async function scanDirectory(root: string, options: { limits: BundleLimits; description: string }): Promise<Map<string, number>> {
+export async function scanDirectory(
+  root: string,
+  options: { limits: BundleLimits; description: string },
+): Promise<{ files: Map<string, number>; sameAs: Map<string, string> }> {
   const files = new Map<string, number>();
+  const inodes = new Map<string, string[]>();
   let seen = 0;
   const pending: string[] = [''];
   while (pending.length > 0) {
@@ -161,8 +174,22 @@ export async function scanDirectory(root: string, options: { limits: BundleLimit
       }
       const path = relative ? `${relative}/${entry.name}` : entry.name;
       if (entry.isDirectory()) pending.push(path);
-      else if (entry.isFile()) files.set(path, (await lstat(join(root, path))).size);
+      else if (entry.isFile()) {
+        const info = await lstat(join(root, path), { bigint: true });
+        files.set(path, Number(info.size));
+        if (info.nlink > 1n) {
+          const key = `${info.dev}:${info.ino}`;
+          const group = inodes.get(key);
+          if (group) group.push(path);
+          else inodes.set(key, [path]);
+        }
+      }
     }
   }
-  return files;
+  const sameAs = new Map<string, string>();
+  for (const paths of inodes.values()) {
+    const [first, ...others] = paths.sort();
+    for (const other of others) sameAs.set(other, first!);
+  }
+  return { files, sameAs };
 }

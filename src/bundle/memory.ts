@@ -51,6 +51,11 @@ export class MemoryBundle implements BundleSource {
     return decodeText(content);
   }
 
+  /** Files in memory are separate buffers, even when equal. */
+  sameFileAs(): string | undefined {
+    return undefined;
+  }
+
   openStream(path: string): Readable {
     return Readable.from([this.get(path)], { objectMode: false });
   }
@@ -93,6 +98,12 @@ export function overlayBundle(
       if (replaced.has(path)) return replaced.readText(path, readOptions);
       if (hidden(path)) throw missing(path);
       return base.readText(path, readOptions);
+    },
+    // A replaced or hidden file is no longer the file it was linked to, nor is a link to one.
+    sameFileAs: (path) => {
+      if (replaced.has(path) || hidden(path)) return undefined;
+      const original = base.sameFileAs(path);
+      return original === undefined || replaced.has(original) || hidden(original) ? undefined : original;
     },
     openStream: (path) => {
       if (replaced.has(path)) return replaced.openStream(path);

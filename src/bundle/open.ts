@@ -36,8 +36,8 @@ export async function openBundle(path: string, options: OpenBundleOptions = {}):
   }
   if (info.isDirectory()) {
     const root = await findBundleRoot(resolve(path));
-    const files = await scanDirectory(root, { limits, description: path });
-    return new DirectoryBundle({ root, files, description: path, limits });
+    const { files, sameAs } = await scanDirectory(root, { limits, description: path });
+    return new DirectoryBundle({ root, files, sameAs, description: path, limits });
   }
   const format = info.isFile() ? await sniffFormat(path) : undefined;
   if (format === undefined) throw new BundleError(path, NOT_A_BUNDLE);

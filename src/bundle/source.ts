@@ -18,6 +18,12 @@ export interface BundleSource {
    * than maxBytes (default: the reader's per-file limit for whole-file reads).
    */
   readText(path: string, options?: { maxBytes?: number }): Promise<string>;
+  /**
+   * The path, listed before `path`, of the very file `path` is (a hard link: a tar link entry, or
+   * linked files in a directory), so readers can skip what they have already read; undefined when
+   * `path` is stored on its own. Files with equal content stored separately are not matched.
+   */
+  sameFileAs(path: string): string | undefined;
   /** A byte stream of the file, for large files (logs) that must never be read whole. */
   openStream(path: string): Readable;
   /** Releases what the reader holds (e.g. removes its private temporary directory). Idempotent. */

@@ -145,6 +145,9 @@ describe('hard-link entries (a file identical to an earlier one, stored once)', 
     const bundle = await openBundle(path, { tempRoot: temp });
     try {
       expect(bundle.list()).toEqual([first, second, 'manifest.json']);
+      expect(bundle.sameFileAs(second)).toBe(first);
+      expect(bundle.sameFileAs(first)).toBeUndefined();
+      expect(bundle.sameFileAs('manifest.json')).toBeUndefined();
       expect(bundle.size(second)).toBe(Buffer.byteLength(dump));
       expect(await bundle.readText(second)).toBe(dump);
       expect(await text(bundle.openStream(second))).toBe(dump);
@@ -157,6 +160,22 @@ describe('hard-link entries (a file identical to an earlier one, stored once)', 
       await bundle.close();
     }
     expect(await entriesOf(temp)).toEqual([]);
+  });
+
+  it('counts what links name apart from the total: a bundle of one big file named three times fits', async () => {
+    const path = join(work, 'bundle.tgz');
+    const big = 'x'.repeat(5 * 1024 ** 2);
+    await writeTar(path, [
+      { name: `${TOP}/${first}`, content: big },
+      { name: `${TOP}/${second}`, type: 'link', linkname: `${TOP}/${first}` },
+      { name: `${TOP}/${first}.2`, type: 'link', linkname: `${TOP}/${first}` },
+      { name: `${TOP}/cluster/pods.json`, content: 'y'.repeat(4 * 1024 ** 2) },
+    ], { gzip: true });
+    // 9 MiB stored, 10 MiB named by links: each under a 10 MiB total, their sum is not.
+    const bundle = await openBundle(path, { tempRoot: temp, limits: { maxTotalBytes: 10 * 1024 ** 2 } });
+    expect(bundle.list()).toEqual(['cluster/pods.json', first, `${first}.2`, second]);
+    expect([bundle.sameFileAs(second), bundle.sameFileAs(`${first}.2`), bundle.sameFileAs('cluster/pods.json')]).toEqual([first, first, undefined]);
+    await bundle.close();
   });
 
   it('accepts links in a rootless archive ("./" names, as `tar -C dir .` writes them)', async () => {

@@ -88,6 +88,9 @@ describe('openBundle on a directory', () => {
     const bundle = await openBundle(root);
     expect(bundle.list()).toEqual([...expectedPaths, first, second].sort());
     expect(bundle.size(second)).toBe(Buffer.byteLength(dump));
+    expect(bundle.sameFileAs(second)).toBe(first); // the earlier name in list order
+    expect(bundle.sameFileAs(first)).toBeUndefined();
+    expect(bundle.sameFileAs('cluster/pods.json')).toBeUndefined();
     expect(await bundle.readText(first)).toBe(dump);
     expect(await bundle.readText(second)).toBe(dump);
     expect(await text(bundle.openStream(second))).toBe(dump);

@@ -92,6 +92,28 @@ describe('overlayBundle over a fixture directory', () => {
     await expect(base.readText('cluster/pods.json')).rejects.toThrow('was closed');
   });
 
+  it('keeps hard links of the base only while neither name is replaced or deleted', async () => {
+    const { link } = await import('node:fs/promises');
+    const { join } = await import('node:path');
+    const first = 'istiod/istiod-1/debug/config_dump/ztunnel-a.json';
+    const second = 'istiod/istiod-1/debug/config_dump/ztunnel-b.json';
+    const third = 'istiod/istiod-1/debug/config_dump/ztunnel-c.json';
+    await writeTree(root, { [first]: '{"configs": []}' });
+    await link(join(root, first), join(root, second));
+    await link(join(root, first), join(root, third));
+    const linked = await openBundle(root);
+    try {
+      expect([linked.sameFileAs(second), linked.sameFileAs(third)]).toEqual([first, first]);
+      expect(overlayBundle(linked, {}).sameFileAs(third)).toBe(first);
+      expect(overlayBundle(linked, { [third]: '{"configs": [1]}' }).sameFileAs(third)).toBeUndefined();
+      expect(overlayBundle(linked, { [first]: '{"configs": [1]}' }).sameFileAs(second)).toBeUndefined();
+      expect(overlayBundle(linked, { [first]: null }).sameFileAs(second)).toBeUndefined();
+      expect(new MemoryBundle({ [first]: 'x', [second]: 'x' }).sameFileAs(second)).toBeUndefined();
+    } finally {
+      await linked.close();
+    }
+  });
+
   it('deleting a file the base lacks is harmless', async () => {
     const overlay = overlayBundle(base, { 'cni/cni-node-1/install-cni.log': null });
     expect(overlay.list()).toEqual(base.list());

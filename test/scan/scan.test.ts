@@ -103,6 +103,7 @@ describe('scanBundle: unreadable files', () => {
       ...inner,
       description: 'broken',
       list: () => inner.list(),
+      sameFileAs: () => undefined,
       openStream: () => {
         const s = new PassThrough();
         setImmediate(() => s.destroy(new Error('EIO: i/o error')));
@@ -116,7 +117,7 @@ describe('scanBundle: unreadable files', () => {
   it('handles a huge single-line file in bounded pieces', async () => {
     const big = 'a'.repeat(3 * 1024 * 1024);
     const bundle = new MemoryBundle({ [LOG]: 'x\n' });
-    const source = { ...bundle, list: () => [LOG], openStream: () => Readable.from([big, ` token=${'Zz9'.repeat(8)}\n`]) } as unknown as BundleSource;
+    const source = { ...bundle, list: () => [LOG], sameFileAs: () => undefined, openStream: () => Readable.from([big, ` token=${'Zz9'.repeat(8)}\n`]) } as unknown as BundleSource;
     const hits = await scanBundle(source, { maxLineChars: 64 * 1024 });
     expect(hits.map((h) => [h.line, h.kind])).toEqual([[1, 'generic-secret']]);
   });
@@ -168,3 +169,33 @@ for (const name of ['healthy', 'broken']) {
     });
   });
 }
+
+describe('scanBundle on files stored once under several names', () => {
+  it('reports a hit in a hard-linked file under every name, reading the file once', async () => {
+    const { mkdtemp, mkdir, writeFile, link, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const root = await mkdtemp(join(tmpdir(), 'scan-links-'));
+    try {
+      const dir = join(root, 'istiod/istiod-1/debug/config_dump');
+      await mkdir(dir, { recursive: true });
+      await writeFile(join(dir, 'ztunnel-a.json'), `{\n  "token": "Bearer abcdefghijklmnop1234"\n}\n`);
+      await link(join(dir, 'ztunnel-a.json'), join(dir, 'ztunnel-b.json'));
+      await writeFile(join(root, 'manifest.json'), '{}\n');
+      const bundle = await openBundle(root);
+      const opened: string[] = [];
+      const counting: BundleSource = { ...bundle, list: () => bundle.list(), sameFileAs: (p) => bundle.sameFileAs(p), openStream: (p) => (opened.push(p), bundle.openStream(p)) } as BundleSource;
+      const hits = await scanBundle(counting);
+      expect(hits.map((h) => [h.file, h.line, h.kind])).toEqual([
+        ['istiod/istiod-1/debug/config_dump/ztunnel-a.json', 2, 'bearer-token'],
+        ['istiod/istiod-1/debug/config_dump/ztunnel-b.json', 2, 'bearer-token'],
+      ]);
+      expect(opened).toEqual(['istiod/istiod-1/debug/config_dump/ztunnel-a.json', 'manifest.json']);
+      // maxHits still holds across names.
+      expect(await scanBundle(bundle, { maxHits: 1 })).toHaveLength(1);
+      await bundle.close();
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});
