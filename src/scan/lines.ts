@@ -29,19 +29,24 @@ function overlapsAny(ranges: readonly Range[], r: Range): boolean {
  */
 const MEMO_MAX_ENTRIES = 200_000;
 const MEMO_MAX_LINE_CHARS = 512;
-const memos = new WeakMap<object, Map<string, LineHit[]>[]>();
+interface KnownLine {
+  hits: readonly LineHit[];
+  /** The inspector's state after the line. */
+  next: number;
+}
+const memos = new WeakMap<object, Map<string, KnownLine>[]>();
 const NO_ENTROPY = {};
 
 export class LineScanner {
   private readonly inspector = new LineInspector();
   /** By inspector state, then line. */
-  private readonly memo: Map<string, LineHit[]>[];
+  private readonly memo: Map<string, KnownLine>[];
 
   constructor(private readonly options: LineScannerOptions = {}) {
     // One memo per entropy setting object (the default one is shared by every scan).
     const settings = options.entropy === false ? NO_ENTROPY : (options.entropy ?? DEFAULT_ENTROPY);
     let memo = memos.get(settings);
-    if (memo === undefined) memos.set(settings, (memo = Array.from({ length: 8 }, () => new Map<string, LineHit[]>())));
+    if (memo === undefined) memos.set(settings, (memo = Array.from({ length: 8 }, () => new Map<string, KnownLine>())));
     this.memo = memo;
   }
 
@@ -51,12 +56,12 @@ export class LineScanner {
     const seen = this.memo[this.inspector.state()]!;
     const known = seen.get(line);
     if (known !== undefined) {
-      this.inspector.inspect(line); // memoized too; keeps the multi-line state moving
-      return known;
+      this.inspector.restore(known.next);
+      return known.hits;
     }
-    const hits = Object.freeze(this.scan(line)) as LineHit[];
+    const hits = Object.freeze(this.scan(line));
     if (seen.size >= MEMO_MAX_ENTRIES) seen.clear();
-    seen.set(detachedCopy(line), hits);
+    seen.set(detachedCopy(line), { hits, next: this.inspector.state() });
     return hits;
   }
 

@@ -37,9 +37,19 @@ export const DEFAULT_MAX_HITS = 1000;
 export async function scanBundle(bundle: BundleSource, options: ScanOptions = {}): Promise<ScanHit[]> {
   const maxHits = options.maxHits ?? DEFAULT_MAX_HITS;
   const hits: ScanHit[] = [];
+  // Hits of each file scanned, by path, for the hard links to it (stored once, listed under
+  // several names: collect's identical istiod dumps), which are not read again.
+  const hitsOf = new Map<string, ScanHit[]>();
   for (const file of options.files ?? bundle.list()) {
     if (hits.length >= maxHits) break;
+    const known = hitsOf.get(bundle.sameFileAs(file) ?? '');
+    if (known !== undefined) {
+      for (const hit of known.slice(0, maxHits - hits.length)) hits.push({ ...hit, file });
+      continue;
+    }
+    const before = hits.length;
     await scanFile(bundle, file, { ...options, maxHits }, hits);
+    hitsOf.set(file, hits.slice(before));
   }
   return hits;
 }
@@ -54,10 +64,12 @@ async function scanFile(bundle: BundleSource, file: string, options: ScanOptions
     throw new BundleError(file, `cannot be read: ${errorText(err)}`);
   }
   try {
-    for await (const line of readLines(stream, options.maxLineChars ?? 1024 * 1024)) {
-      for (const hit of scanner.scanLine(line.text)) {
-        hits.push({ file, line: line.number, kind: hit.kind, excerpt: hit.excerpt });
-        if (hits.length >= options.maxHits) return;
+    for await (const lines of readLines(stream, options.maxLineChars ?? 1024 * 1024)) {
+      for (const line of lines) {
+        for (const hit of scanner.scanLine(line.text)) {
+          hits.push({ file, line: line.number, kind: hit.kind, excerpt: hit.excerpt });
+          if (hits.length >= options.maxHits) return;
+        }
       }
     }
   } catch (err) {
