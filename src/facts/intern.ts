@@ -12,6 +12,8 @@
 
 export class Interner<T extends object> {
   private readonly byKey = new Map<string, T[]>();
+  /** Lists already interned: dumps with identical sections share one list (ConfigDumpParser). */
+  private readonly done = new WeakSet<T[]>();
 
   constructor(private readonly keyOf: (value: T) => string) {}
 
@@ -28,9 +30,14 @@ export class Interner<T extends object> {
     return value;
   }
 
-  /** Interns every entry of a list in place (the list belongs to one freshly parsed dump). */
+  /**
+   * Interns every entry of a freshly parsed list in place (each entry is replaced by an equal one,
+   * so other holders of the list see the same values); a list seen before is left as it is.
+   */
   internAll(values: T[]): void {
+    if (this.done.has(values)) return;
     for (let i = 0; i < values.length; i++) values[i] = this.intern(values[i]!);
+    this.done.add(values);
   }
 }
 

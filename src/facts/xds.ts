@@ -47,6 +47,9 @@ export async function loadIstiodViews(reader: FactReader, inv: Inventory, dumps:
   // strings runs at memcmp speed, several times faster than hashing them). A failure is not
   // remembered, and so is recorded for every file that has it.
   const recent: { text: string; value: IstiodDumpWorkloads }[] = [];
+  // A dump stored once under several names (hard links) is not even read again.
+  const byFile = new Map<string, IstiodDumpWorkloads>();
+  const firstMissing = new FirstMissing();
   for (const [istiod, endpoints] of inv.istiods) {
     if (endpoints.has('syncz')) {
       const parsed = await reader.parse(istiodPaths.debug(istiod, 'syncz'), parseSyncz);
@@ -58,6 +61,17 @@ export async function loadIstiodViews(reader: FactReader, inv: Inventory, dumps:
     }
     for (const ztunnel of inv.istiodConfigDumps.get(istiod) ?? []) {
       const file = istiodPaths.configDumpFor(istiod, ztunnel);
+      const own = dumps.get(ztunnel);
+      const linked = byFile.get(reader.bundle.sameFileAs(file) ?? '');
+      if (linked !== undefined && reader.has(file)) {
+        const missing = own ? firstMissing.of(linked, own.dump.workloads) : undefined;
+        // The text is needed only for the line of the one entry a finding cites.
+        const text = missing ? await reader.text(file) : undefined;
+        if (missing && text === undefined) continue;
+        byFile.set(file, linked);
+        views.configDumps.set(ztunnel, { istiod, value: linked, locator: citedLines(text ?? '', missing ? [missing.pointer] : []) });
+        continue;
+      }
       const text = await reader.text(file);
       if (text === undefined) continue;
       let value = recent.find((r) => r.text.length === text.length && r.text === text)?.value;
@@ -74,10 +88,9 @@ export async function loadIstiodViews(reader: FactReader, inv: Inventory, dumps:
         recent.unshift({ text, value });
         recent.length = Math.min(recent.length, RECENT_DUMPS);
       }
-      const own = dumps.get(ztunnel);
-      const ownKeys = own ? new Set(own.dump.workloads.map(workloadKey)) : undefined;
-      const firstMissing = ownKeys ? value.workloads.find((w) => !ownKeys.has(workloadKey(w))) : undefined;
-      views.configDumps.set(ztunnel, { istiod, value, locator: citedLines(text, firstMissing ? [firstMissing.pointer] : []) });
+      byFile.set(file, value);
+      const missing = own ? firstMissing.of(value, own.dump.workloads) : undefined;
+      views.configDumps.set(ztunnel, { istiod, value, locator: citedLines(text, missing ? [missing.pointer] : []) });
     }
   }
   views.available = views.syncz.length > 0 || views.configDumps.size > 0;
@@ -88,6 +101,30 @@ export async function loadIstiodViews(reader: FactReader, inv: Inventory, dumps:
 export type IstiodDumpWorkloads = Pick<IstiodAmbientView, 'workloads'>;
 
 const workloadKey = (w: { namespace: string; name: string }) => `${w.namespace}/${w.name}`;
+
+/**
+ * The first workload of istiod's view that a ztunnel's own dump lacks (by namespace/name), the
+ * entry an xDS-drift finding cites. Remembered per pair of lists: in a large cluster every
+ * ztunnel's dump shares one workloads list (ConfigDumpParser) and istiod's dumps share one view,
+ * so the answer is worked out once instead of once per ztunnel.
+ */
+class FirstMissing {
+  private readonly keys = new WeakMap<readonly { namespace: string; name: string }[], Set<string>>();
+  private readonly answers = new WeakMap<IstiodDumpWorkloads, WeakMap<readonly object[], IstiodWorkload | null>>();
+
+  of(view: IstiodDumpWorkloads, own: readonly { namespace: string; name: string }[]): IstiodWorkload | undefined {
+    let byOwn = this.answers.get(view);
+    if (byOwn === undefined) this.answers.set(view, (byOwn = new WeakMap()));
+    let answer = byOwn.get(own);
+    if (answer === undefined) {
+      let ownKeys = this.keys.get(own);
+      if (ownKeys === undefined) this.keys.set(own, (ownKeys = new Set(own.map(workloadKey))));
+      answer = view.workloads.find((w) => !ownKeys.has(workloadKey(w))) ?? null;
+      byOwn.set(own, answer);
+    }
+    return answer ?? undefined;
+  }
+}
 
 function evidenceAt(file: string, locator: JsonLocator, pointer: string, excerpt: string): Evidence {
   const line = locator.line(pointer);

@@ -144,10 +144,10 @@ export function normalizeConfigDump(doc: JsonObject, file: string, known: Partia
     file,
     shape: SHARED_SECTIONS.some((name) => sections[name].shape === 'map') ? 'map' : 'list',
     keys: Object.keys(doc),
-    // Copies of the item lists: the items may be shared with other dumps, the lists are this dump's.
-    workloads: sections.workloads.items.slice(),
-    services: sections.services.items.slice(),
-    policies: sections.policies.items.slice(),
+    // Dumps with an identical section share its list (ConfigDumpParser): read-only, like all facts.
+    workloads: sections.workloads.items,
+    services: sections.services.items,
+    policies: sections.policies.items,
     certificates: (certificates?.value ?? []).flatMap((c, i) => {
       const pointer = childPointer('/certificates', i);
       if (isObject(c)) return [parseCertsDump(ctx, c, pointer)];
