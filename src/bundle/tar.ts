@@ -16,6 +16,14 @@ import type { EntryKind, ExtractionTarget } from './archive.js';
 import { ByteCap, formatBytes } from './limits.js';
 import type { BundleLimits } from './source.js';
 
+/**
+ * Bytes per read and per inflated chunk. zlib inflates on the thread pool, one chunk per round
+ * trip; at the default 16 KiB the main thread mostly waits for those round trips (a 100-node bundle
+ * took 2.2 s to extract, 0.9 s with 1 MiB chunks, the time `gzip -dc` takes). The caps still stop a
+ * bomb within one chunk of its limit.
+ */
+const CHUNK_BYTES = 1024 * 1024;
+
 /** Room for headers and padding per entry: a header, a pax or GNU long-name record, and padding. */
 const TAR_OVERHEAD_PER_ENTRY = 4096;
 
@@ -40,14 +48,16 @@ export interface ReadTarOptions {
 
 export async function readTar(options: ReadTarOptions, target: ExtractionTarget): Promise<void> {
   const { limits } = options;
-  const rawLimit = limits.maxTotalBytes + (limits.maxEntries + 2) * TAR_OVERHEAD_PER_ENTRY;
+  // Plus two chunks: the raw stream runs up to a chunk ahead of the entries, and the entry caps,
+  // which name the file, should be the ones to speak whenever they can.
+  const rawLimit = limits.maxTotalBytes + (limits.maxEntries + 2) * TAR_OVERHEAD_PER_ENTRY + 2 * CHUNK_BYTES;
   const rawCap = new ByteCap(
     rawLimit,
     () => new BundleError(options.archive, `the archive expands past ${formatBytes(rawLimit)} (its ${formatBytes(limits.maxTotalBytes)} limit plus tar headers)`),
   );
   const extract = tarStream.extract();
-  const stages: NodeJS.ReadWriteStream[] = options.gzip ? [createGunzip(), rawCap] : [rawCap];
-  const done = pipeline([createReadStream(options.file), ...stages, extract]);
+  const stages: NodeJS.ReadWriteStream[] = options.gzip ? [createGunzip({ chunkSize: CHUNK_BYTES }), rawCap] : [rawCap];
+  const done = pipeline([createReadStream(options.file, { highWaterMark: CHUNK_BYTES }), ...stages, extract]);
   // Observed below; this keeps an early failure from being reported as unhandled meanwhile.
   done.catch(() => {});
   try {
