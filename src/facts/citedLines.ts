@@ -6,6 +6,7 @@
  */
 import type { ZtunnelConfigDump } from '../parse/configDump.js';
 import { createLocator, type JsonLocator } from '../parse/jsonLocate.js';
+import { workloadsByName } from './workloadIndex.js';
 
 export function citedLines(text: string, pointers: Iterable<string>): JsonLocator {
   const locator = createLocator(text);
@@ -21,6 +22,8 @@ export function citedLines(text: string, pointers: Iterable<string>): JsonLocato
  */
 export function dumpCitations(dump: ZtunnelConfigDump, podsOnNode: ReadonlySet<string>): string[] {
   const pointers = [...dump.certificates.map((c) => c.pointer), ...dump.workloadState.map((w) => w.pointer)];
-  for (const w of dump.workloads) if (podsOnNode.has(`${w.namespace}/${w.name}`)) pointers.push(w.pointer);
+  // Through the list's shared index: a node has a few pods, the list the whole cluster.
+  const byName = workloadsByName(dump.workloads);
+  for (const pod of podsOnNode) for (const w of byName.get(pod) ?? []) pointers.push(w.pointer);
   return pointers;
 }

@@ -7,28 +7,19 @@
 import type { ZtunnelConfigDump } from '../parse/configDump.js';
 import { chiSquareUniform } from '../util/stats.js';
 import type { LoadBalancingFact, TrafficPairFact } from './types.js';
+import { serviceEndpointNames } from './workloadIndex.js';
 
 const MIN_EXPECTED_PER_ENDPOINT = 5;
 
 export function buildLoadBalancingFacts(pairs: readonly TrafficPairFact[], dumps: ReadonlyMap<string, { dump: ZtunnelConfigDump }>): LoadBalancingFact[] {
   const facts: LoadBalancingFact[] = [];
-  // Per ztunnel: service hostname -> endpoint workload names, built once. Services are
-  // cluster-wide, so when the reporting ztunnel's dump is missing any other dump's view is used.
-  const endpointsCache = new Map<string, Map<string, string[]>>();
-  const endpointsOf = (ztunnel: string): Map<string, string[]> => {
-    let map = endpointsCache.get(ztunnel);
-    if (map) return map;
-    map = new Map();
+  // Service hostname -> endpoint workload names, built once per list (shared by every ztunnel
+  // whose dump lists the same cluster). Services are cluster-wide, so when the reporting ztunnel's
+  // dump is missing any other dump's view is used.
+  const none: ReadonlyMap<string, string[]> = new Map();
+  const endpointsOf = (ztunnel: string): ReadonlyMap<string, string[]> => {
     const dump = dumps.get(ztunnel)?.dump;
-    if (dump) {
-      const nameByUid = new Map(dump.workloads.map((w) => [w.uid, w.name]));
-      for (const s of dump.services) {
-        const names = s.endpoints.map((e) => nameByUid.get(e.workloadUid) ?? e.workloadUid.split('/').pop() ?? e.workloadUid);
-        map.set(s.hostname, [...new Set(names)].sort());
-      }
-    }
-    endpointsCache.set(ztunnel, map);
-    return map;
+    return dump ? serviceEndpointNames(dump.services, dump.workloads) : none;
   };
   const anyView = (hostname: string): string[] | undefined => {
     for (const ztunnel of dumps.keys()) {

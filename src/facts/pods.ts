@@ -7,23 +7,18 @@ import type { ZtWorkload } from '../parse/configDump.js';
 import { podEvidence, type ClusterIndex, type IndexedPod } from './cluster.js';
 import type { DumpInput } from './certificates.js';
 import type { PodFact } from './types.js';
+import { workloadNamed } from './workloadIndex.js';
 import { ztunnel as ztunnelPaths } from '../bundle/paths.js';
 
 const DATAPLANE_MODE = 'istio.io/dataplane-mode';
 const REDIRECTION = 'ambient.istio.io/redirection';
 const SIDECAR_STATUS = 'sidecar.istio.io/status';
 
-/** ztunnel pod -> "namespace/name" -> workload, for the join. */
-export type WorkloadIndex = Map<string, Map<string, ZtWorkload>>;
+/** ztunnel pod -> its workloads list, for the join by "namespace/name" (workloadIndex.ts). */
+export type WorkloadIndex = ReadonlyMap<string, readonly ZtWorkload[]>;
 
 export function indexWorkloads(dumps: readonly DumpInput[]): WorkloadIndex {
-  const index: WorkloadIndex = new Map();
-  for (const d of dumps) {
-    const byName = new Map<string, ZtWorkload>();
-    for (const w of d.dump.workloads) byName.set(`${w.namespace}/${w.name}`, w);
-    index.set(d.pod, byName);
-  }
-  return index;
+  return new Map(dumps.map((d) => [d.pod, d.dump.workloads]));
 }
 
 function expectedInMesh(p: IndexedPod, nsMode: string): boolean {
@@ -41,7 +36,8 @@ export function buildPodFacts(cluster: ClusterIndex, workloads: WorkloadIndex, d
   return cluster.byRole.app.map((p) => {
     const nsMode = cluster.namespaceLabels.get(p.namespace)?.[DATAPLANE_MODE] ?? '';
     const ztunnel = cluster.ztunnelOnNode.get(p.node) ?? '';
-    const tracked = workloads.get(ztunnel)?.get(`${p.namespace}/${p.name}`);
+    const list = workloads.get(ztunnel);
+    const tracked = list ? workloadNamed(list, `${p.namespace}/${p.name}`) : undefined;
     const evidence = [podEvidence(cluster, p)];
     const dump = dumpByPod.get(ztunnel);
     if (tracked && dump) {

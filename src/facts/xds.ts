@@ -6,6 +6,7 @@
 import { istiod as istiodPaths, ztunnel as ztunnelPaths } from '../bundle/paths.js';
 import { ADDRESS_TYPE, AUTHORIZATION_TYPE, parseAdsz, parseIstiodConfigDump, parseSyncz, type AdsClients, type IstiodAmbientView, type IstiodList, type SyncStatus } from '../parse/istiod.js';
 import type { IstiodWorkload } from '../parse/istiod-ambient.js';
+import type { ZtWorkload } from '../parse/configDump.js';
 import { createLocator, type JsonLocator } from '../parse/jsonLocate.js';
 import type { Evidence } from '../report/types.js';
 import type { DumpInput } from './certificates.js';
@@ -14,6 +15,7 @@ import { Interner } from './intern.js';
 import type { Inventory } from './inventory.js';
 import type { FactReader } from './reader.js';
 import type { XdsSyncFact } from './types.js';
+import { workloadKey, workloadNamed } from './workloadIndex.js';
 
 const MAX_LISTED = 10;
 
@@ -49,7 +51,6 @@ export async function loadIstiodViews(reader: FactReader, inv: Inventory, dumps:
   const recent: { text: string; value: IstiodDumpWorkloads }[] = [];
   // A dump stored once under several names (hard links) is not even read again.
   const byFile = new Map<string, IstiodDumpWorkloads>();
-  const firstMissing = new FirstMissing();
   for (const [istiod, endpoints] of inv.istiods) {
     if (endpoints.has('syncz')) {
       const parsed = await reader.parse(istiodPaths.debug(istiod, 'syncz'), parseSyncz);
@@ -64,7 +65,7 @@ export async function loadIstiodViews(reader: FactReader, inv: Inventory, dumps:
       const own = dumps.get(ztunnel);
       const linked = byFile.get(reader.bundle.sameFileAs(file) ?? '');
       if (linked !== undefined && reader.has(file)) {
-        const missing = own ? firstMissing.of(linked, own.dump.workloads) : undefined;
+        const missing = own ? compareViews(linked, own.dump.workloads).firstMissing : undefined;
         // The text is needed only for the line of the one entry a finding cites.
         const text = missing ? await reader.text(file) : undefined;
         if (missing && text === undefined) continue;
@@ -89,7 +90,7 @@ export async function loadIstiodViews(reader: FactReader, inv: Inventory, dumps:
         recent.length = Math.min(recent.length, RECENT_DUMPS);
       }
       byFile.set(file, value);
-      const missing = own ? firstMissing.of(value, own.dump.workloads) : undefined;
+      const missing = own ? compareViews(value, own.dump.workloads).firstMissing : undefined;
       views.configDumps.set(ztunnel, { istiod, value, locator: citedLines(text, missing ? [missing.pointer] : []) });
     }
   }
@@ -100,30 +101,42 @@ export async function loadIstiodViews(reader: FactReader, inv: Inventory, dumps:
 /** What the xDS cross-check uses of istiod's per-ztunnel dump. */
 export type IstiodDumpWorkloads = Pick<IstiodAmbientView, 'workloads'>;
 
-const workloadKey = (w: { namespace: string; name: string }) => `${w.namespace}/${w.name}`;
+/** istiod's view of a ztunnel against the ztunnel's own dump, by namespace/name. */
+export interface ViewComparison {
+  /** Workloads istiod sends that the dump lacks, in istiod's order. */
+  missing: readonly string[];
+  /** The first of them, the entry a finding cites. */
+  firstMissing?: IstiodWorkload;
+  /** "ns/name (istiod P, ztunnel Q)" where both list the workload with different protocols. */
+  mismatches: readonly string[];
+}
+
+const comparisons = new WeakMap<IstiodDumpWorkloads, WeakMap<readonly ZtWorkload[], ViewComparison>>();
 
 /**
- * The first workload of istiod's view that a ztunnel's own dump lacks (by namespace/name), the
- * entry an xDS-drift finding cites. Remembered per pair of lists: in a large cluster every
- * ztunnel's dump shares one workloads list (ConfigDumpParser) and istiod's dumps share one view,
- * so the answer is worked out once instead of once per ztunnel.
+ * Compares once per pair of lists: in a large cluster every ztunnel's dump shares one workloads
+ * list (ConfigDumpParser) and istiod's dumps share one view, so the comparison runs once, not
+ * once per ztunnel over the whole cluster.
  */
-class FirstMissing {
-  private readonly keys = new WeakMap<readonly { namespace: string; name: string }[], Set<string>>();
-  private readonly answers = new WeakMap<IstiodDumpWorkloads, WeakMap<readonly object[], IstiodWorkload | null>>();
-
-  of(view: IstiodDumpWorkloads, own: readonly { namespace: string; name: string }[]): IstiodWorkload | undefined {
-    let byOwn = this.answers.get(view);
-    if (byOwn === undefined) this.answers.set(view, (byOwn = new WeakMap()));
-    let answer = byOwn.get(own);
-    if (answer === undefined) {
-      let ownKeys = this.keys.get(own);
-      if (ownKeys === undefined) this.keys.set(own, (ownKeys = new Set(own.map(workloadKey))));
-      answer = view.workloads.find((w) => !ownKeys.has(workloadKey(w))) ?? null;
-      byOwn.set(own, answer);
+export function compareViews(view: IstiodDumpWorkloads, own: readonly ZtWorkload[]): ViewComparison {
+  let byOwn = comparisons.get(view);
+  if (byOwn === undefined) comparisons.set(view, (byOwn = new WeakMap()));
+  let result = byOwn.get(own);
+  if (result === undefined) {
+    const missing: string[] = [];
+    const mismatches: string[] = [];
+    let firstMissing: IstiodWorkload | undefined;
+    for (const w of view.workloads) {
+      const key = workloadKey(w);
+      const mine = workloadNamed(own, key);
+      if (!mine) {
+        missing.push(key);
+        firstMissing ??= w;
+      } else if (mine.protocol !== w.protocol) mismatches.push(`${key} (istiod ${w.protocol}, ztunnel ${mine.protocol})`);
     }
-    return answer ?? undefined;
+    byOwn.set(own, (result = { missing, mismatches, ...(firstMissing ? { firstMissing } : {}) }));
   }
+  return result;
 }
 
 function evidenceAt(file: string, locator: JsonLocator, pointer: string, excerpt: string): Evidence {
@@ -162,21 +175,11 @@ export function buildXdsFacts({ ztunnels, nodeOf, namespaceOf, dumps, views }: X
         `proxy ${proxy}: Address sent ${address?.sent ?? '-'} acked ${address?.acked ?? '-'}; Authorization sent ${authz?.sent ?? '-'} acked ${authz?.acked ?? '-'}${lastError ? `; lastError ${lastError}` : ''}`));
     }
 
-    const missing: string[] = [];
-    const mismatches: string[] = [];
-    if (istiodDump && ownDump) {
-      const own = new Map(ownDump.dump.workloads.map((w) => [`${w.namespace}/${w.name}`, w]));
-      for (const w of istiodDump.value.workloads) {
-        const key = `${w.namespace}/${w.name}`;
-        const mine = own.get(key);
-        if (!mine) missing.push(key);
-        else if (mine.protocol !== w.protocol) mismatches.push(`${key} (istiod ${w.protocol}, ztunnel ${mine.protocol})`);
-      }
-      if (missing.length > 0) {
-        const first = istiodDump.value.workloads.find((w) => `${w.namespace}/${w.name}` === missing[0]);
-        const file = istiodPaths.configDumpFor(istiodDump.istiod, name);
-        evidence.push(evidenceAt(file, istiodDump.locator, first?.pointer ?? '', `istiod sends ${missing[0]}, which ${ztunnelPaths.configDump(name)} does not list`));
-      }
+    const comparison = istiodDump && ownDump ? compareViews(istiodDump.value, ownDump.dump.workloads) : undefined;
+    const missing = comparison?.missing ?? [];
+    if (istiodDump && comparison?.firstMissing) {
+      const file = istiodPaths.configDumpFor(istiodDump.istiod, name);
+      evidence.push(evidenceAt(file, istiodDump.locator, comparison.firstMissing.pointer, `istiod sends ${missing[0]}, which ${ztunnelPaths.configDump(name)} does not list`));
     }
     return {
       subject: { kind: 'Ztunnel', namespace, name, node },
@@ -194,9 +197,9 @@ export function buildXdsFacts({ ztunnels, nodeOf, namespaceOf, dumps, views }: X
       stale: Boolean(address?.stale || authz?.stale),
       hasIstiodView: istiodDump !== undefined,
       hasZtunnelDump: ownDump !== undefined,
-      missingWorkloads: missing.sort().slice(0, MAX_LISTED),
+      missingWorkloads: [...missing].sort().slice(0, MAX_LISTED),
       missingWorkloadCount: missing.length,
-      protocolMismatches: mismatches.sort().slice(0, MAX_LISTED),
+      protocolMismatches: [...(comparison?.mismatches ?? [])].sort().slice(0, MAX_LISTED),
     };
   });
 }
