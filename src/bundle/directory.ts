@@ -71,6 +71,10 @@ export class DirectoryBundle implements BundleSource {
   }
 
   async readText(path: string, options: { maxBytes?: number } = {}): Promise<string> {
+    return decodeText(await this.readBytes(path, options));
+  }
+
+  async readBytes(path: string, options: { maxBytes?: number; scratch?: Buffer } = {}): Promise<Buffer> {
     const absolute = this.locate(path);
     const maxBytes = options.maxBytes ?? this.limits.maxTextBytes;
     const listedSize = this.files.get(path) ?? 0;
@@ -86,7 +90,17 @@ export class DirectoryBundle implements BundleSource {
       const stat = await handle.stat();
       if (!stat.isFile()) throw new BundleError(path, 'is no longer a regular file');
       if (stat.size > maxBytes) throw new BundleError(path, tooBigForTextMessage(stat.size, maxBytes));
-      return decodeText(await handle.readFile());
+      const { scratch } = options;
+      if (scratch === undefined || scratch.length < stat.size) return await handle.readFile();
+      // Read to the end (the file may have grown since fstat: then its bytes past fstat's size are
+      // not read, as readFile would have read them; a bundle's files do not change while read).
+      let filled = 0;
+      while (filled < stat.size) {
+        const { bytesRead } = await handle.read(scratch, filled, stat.size - filled, filled);
+        if (bytesRead === 0) break;
+        filled += bytesRead;
+      }
+      return scratch.subarray(0, filled);
     } catch (err) {
       throw readError(path, err);
     } finally {

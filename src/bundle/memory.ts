@@ -51,6 +51,13 @@ export class MemoryBundle implements BundleSource {
     return decodeText(content);
   }
 
+  async readBytes(path: string, options: { maxBytes?: number } = {}): Promise<Buffer> {
+    const content = this.get(path);
+    const maxBytes = options.maxBytes ?? this.maxTextBytes;
+    if (content.length > maxBytes) throw new BundleError(path, tooBigForTextMessage(content.length, maxBytes));
+    return content;
+  }
+
   /** Files in memory are separate buffers, even when equal. */
   sameFileAs(): string | undefined {
     return undefined;
@@ -98,6 +105,11 @@ export function overlayBundle(
       if (replaced.has(path)) return replaced.readText(path, readOptions);
       if (hidden(path)) throw missing(path);
       return base.readText(path, readOptions);
+    },
+    readBytes: async (path, readOptions) => {
+      if (replaced.has(path)) return replaced.readBytes(path, readOptions);
+      if (hidden(path)) throw missing(path);
+      return base.readBytes(path, readOptions);
     },
     // A replaced or hidden file is no longer the file it was linked to, nor is a link to one.
     sameFileAs: (path) => {

@@ -19,6 +19,13 @@ export interface BundleSource {
    */
   readText(path: string, options?: { maxBytes?: number }): Promise<string>;
   /**
+   * The whole file as bytes, with readText's checks and limits. With a `scratch` buffer large
+   * enough, the bytes are read into it and a view of it is returned, valid until the scratch is
+   * reused: for callers that read many large files in turn without keeping them (a string or a
+   * fresh buffer per megabytes-large dump is what makes garbage collection dominate at scale).
+   */
+  readBytes(path: string, options?: { maxBytes?: number; scratch?: Buffer }): Promise<Buffer>;
+  /**
    * The path, listed before `path`, of the very file `path` is (a hard link: a tar link entry, or
    * linked files in a directory), so readers can skip what they have already read; undefined when
    * `path` is stored on its own. Files with equal content stored separately are not matched.

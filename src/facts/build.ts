@@ -98,12 +98,12 @@ export async function buildFacts(bundle: BundleSource): Promise<FactModel> {
   const logs = new Map<string, LogSummary>();
   const dumpParser = new ConfigDumpParser();
   for (const name of ztunnelNames) {
-    const parsed = await reader.parse(ztunnelPaths.configDump(name), (text, file) => dumpParser.parse(text, file));
+    const parsed = await reader.parseBytes(ztunnelPaths.configDump(name), (bytes, file) => dumpParser.parseBytes(bytes, file));
     if (parsed) {
-      const dump = parsed.value.dump;
+      const dump = parsed.dump;
       // Nodes of hand-assembled bundles come from the dump's own workload (the ztunnel's).
       const node = nodeOf(name) || dump.workloads.find((w) => w.name === name)?.node || '';
-      const locator = parsed.value.lines(dumpCitations(dump, podsOnNode.get(name) ?? new Set()));
+      const locator = parsed.lines(dumpCitations(dump, podsOnNode.get(name) ?? new Set()));
       workloadInterner.internAll(dump.workloads);
       serviceInterner.internAll(dump.services);
       dumps.set(name, { pod: name, namespace: namespaceOf(name), node, dump, locator });

@@ -13,6 +13,7 @@ export interface Unreadable {
 
 export class FactReader {
   readonly unreadable: Unreadable[] = [];
+  private scratch = Buffer.allocUnsafeSlow(1024 * 1024);
 
   constructor(readonly bundle: BundleSource) {}
 
@@ -25,6 +26,30 @@ export class FactReader {
     if (!this.bundle.has(path)) return undefined;
     try {
       return await this.bundle.readText(path);
+    } catch (err) {
+      this.record(path, err);
+      return undefined;
+    }
+  }
+
+  /**
+   * A parsed file, read as bytes into a buffer reused from call to call (the parser must copy what
+   * it keeps), or undefined when absent or unreadable (then recorded). For the many large files
+   * of one kind, the ztunnel config dumps: no string or buffer is allocated per file.
+   */
+  async parseBytes<T>(path: string, parser: (bytes: Buffer, file: string) => T): Promise<T | undefined> {
+    if (!this.bundle.has(path)) return undefined;
+    let bytes: Buffer;
+    try {
+      const size = this.bundle.size(path) ?? 0;
+      if (size > this.scratch.length) this.scratch = Buffer.allocUnsafeSlow(Math.max(size, 2 * this.scratch.length));
+      bytes = await this.bundle.readBytes(path, { scratch: this.scratch });
+    } catch (err) {
+      this.record(path, err);
+      return undefined;
+    }
+    try {
+      return parser(bytes, path);
     } catch (err) {
       this.record(path, err);
       return undefined;

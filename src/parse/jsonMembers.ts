@@ -1,6 +1,7 @@
 /**
- * Finds where each top-level member's value lies in the text of a JSON object, in one forward pass
- * that also bounds the nesting depth, without parsing. Every ztunnel's config_dump repeats the
+ * Finds where each top-level member's value lies in the bytes of a JSON object (UTF-8), in one
+ * forward pass that also bounds the nesting depth, without parsing or decoding: JSON's structural
+ * characters are ASCII, and no byte of a multi-byte UTF-8 sequence is. Every ztunnel's config_dump repeats the
  * whole cluster (its workloads, services and policies sections are usually byte-identical from one
  * ztunnel to the next), so knowing the sections' extents lets a caller compare them as text and
  * parse each distinct section once instead of once per ztunnel (src/parse/configDump.ts).
@@ -13,9 +14,9 @@
 export interface MemberSpan {
   /** The member's key, unescaped. */
   key: string;
-  /** Offset of the first character of the value. */
+  /** Byte offset of the first byte of the value. */
   start: number;
-  /** Offset just past the last character of the value. */
+  /** Byte offset just past the last byte of the value. */
   end: number;
 }
 
@@ -40,12 +41,12 @@ CHAR_KIND[OPEN_ARRAY] = OPENS;
 CHAR_KIND[CLOSE_OBJECT] = CLOSES;
 CHAR_KIND[CLOSE_ARRAY] = CLOSES;
 
-function isSpace(c: number): boolean {
+function isSpace(c: number | undefined): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 }
 
-function skipSpace(text: string, pos: number): number {
-  while (pos < text.length && isSpace(text.charCodeAt(pos))) pos++;
+function skipSpace(bytes: Buffer, pos: number): number {
+  while (pos < bytes.length && isSpace(bytes[pos])) pos++;
   return pos;
 }
 
@@ -54,60 +55,60 @@ function skipSpace(text: string, pos: number): number {
  * with indexOf (native speed over long strings such as base64 certificates); a quote preceded by
  * an odd number of backslashes is escaped.
  */
-export function closingQuote(text: string, open: number): number {
+export function closingQuote(bytes: Buffer, open: number): number {
   let at = open;
   for (;;) {
-    at = text.indexOf('"', at + 1);
+    at = bytes.indexOf(QUOTE, at + 1);
     if (at < 0) return -1;
     let backslashes = 0;
-    for (let k = at - 1; text.charCodeAt(k) === BACKSLASH; k--) backslashes++;
+    for (let k = at - 1; bytes[k] === BACKSLASH; k--) backslashes++;
     if (backslashes % 2 === 0) return at;
   }
 }
 
 /**
- * Where a caller already knows the value at `start` (it has seen the same text before, e.g. a
+ * Where a caller already knows the value at `start` (it has seen the same bytes before, e.g. a
  * dump's workloads section identical to the previous dump's), the offset just past it; the scan
- * then jumps over it instead of reading it character by character.
+ * then jumps over it instead of reading it byte by byte.
  */
-export type KnownValueEnd = (key: string, text: string, start: number) => number | undefined;
+export type KnownValueEnd = (key: string, bytes: Buffer, start: number) => number | undefined;
 
-/** The members of the top-level object in `text`, or undefined (see the module comment). */
-export function topLevelMembers(text: string, maxDepth: number, knownEnd?: KnownValueEnd): MemberSpan[] | undefined {
-  let pos = skipSpace(text, 0);
-  if (text.charCodeAt(pos) !== OPEN_OBJECT) return undefined;
+/** The members of the top-level object in `bytes`, or undefined (see the module comment). */
+export function topLevelMembers(bytes: Buffer, maxDepth: number, knownEnd?: KnownValueEnd): MemberSpan[] | undefined {
+  let pos = skipSpace(bytes, 0);
+  if (bytes[pos] !== OPEN_OBJECT) return undefined;
   const members: MemberSpan[] = [];
   const seen = new Set<string>();
-  pos = skipSpace(text, pos + 1);
-  if (text.charCodeAt(pos) === CLOSE_OBJECT) return skipSpace(text, pos + 1) === text.length ? members : undefined;
+  pos = skipSpace(bytes, pos + 1);
+  if (bytes[pos] === CLOSE_OBJECT) return skipSpace(bytes, pos + 1) === bytes.length ? members : undefined;
   for (;;) {
     // A key, a colon, then the value up to the comma or brace that closes it at depth 1.
-    if (text.charCodeAt(pos) !== QUOTE) return undefined;
-    const keyEnd = closingQuote(text, pos);
+    if (bytes[pos] !== QUOTE) return undefined;
+    const keyEnd = closingQuote(bytes, pos);
     if (keyEnd < 0) return undefined;
-    const raw = text.slice(pos + 1, keyEnd);
     let key: string;
     try {
-      key = raw.includes('\\') ? (JSON.parse(text.slice(pos, keyEnd + 1)) as string) : raw;
+      const escaped = bytes.indexOf(BACKSLASH, pos + 1);
+      key = escaped >= 0 && escaped < keyEnd ? (JSON.parse(bytes.toString('utf8', pos, keyEnd + 1)) as string) : bytes.toString('utf8', pos + 1, keyEnd);
     } catch {
       return undefined;
     }
     if (seen.has(key)) return undefined; // JSON.parse keeps the last; leave that to the ordinary path
     seen.add(key);
-    pos = skipSpace(text, keyEnd + 1);
-    if (text.charCodeAt(pos) !== COLON) return undefined;
-    const start = skipSpace(text, pos + 1);
-    const end = knownEnd?.(key, text, start) ?? valueEnd(text, start, maxDepth);
+    pos = skipSpace(bytes, keyEnd + 1);
+    if (bytes[pos] !== COLON) return undefined;
+    const start = skipSpace(bytes, pos + 1);
+    const end = knownEnd?.(key, bytes, start) ?? valueEnd(bytes, start, maxDepth);
     if (end < 0) return undefined;
     members.push({ key, start, end });
-    pos = skipSpace(text, end);
-    const c = text.charCodeAt(pos);
+    pos = skipSpace(bytes, end);
+    const c = bytes[pos];
     if (c === COMMA) {
-      pos = skipSpace(text, pos + 1);
+      pos = skipSpace(bytes, pos + 1);
       continue;
     }
     if (c !== CLOSE_OBJECT) return undefined;
-    return skipSpace(text, pos + 1) === text.length ? members : undefined;
+    return skipSpace(bytes, pos + 1) === bytes.length ? members : undefined;
   }
 }
 
@@ -116,16 +117,16 @@ export function topLevelMembers(text: string, maxDepth: number, knownEnd?: Known
  * or -1 when it is cut, unbalanced or nests deeper than maxDepth. Scalars end at the next
  * separator; their syntax is left to JSON.parse.
  */
-function valueEnd(text: string, start: number, maxDepth: number): number {
-  const first = text.charCodeAt(start);
+function valueEnd(bytes: Buffer, start: number, maxDepth: number): number {
+  const first = bytes[start];
   if (first === QUOTE) {
-    const close = closingQuote(text, start);
+    const close = closingQuote(bytes, start);
     return close < 0 ? -1 : close + 1;
   }
   if (first !== OPEN_OBJECT && first !== OPEN_ARRAY) {
     let pos = start;
-    while (pos < text.length) {
-      const c = text.charCodeAt(pos);
+    while (pos < bytes.length) {
+      const c = bytes[pos];
       if (c === COMMA || c === CLOSE_OBJECT || c === CLOSE_ARRAY || isSpace(c)) break;
       pos++;
     }
@@ -133,11 +134,11 @@ function valueEnd(text: string, start: number, maxDepth: number): number {
   }
   // Brackets only need to balance here; which closes which is JSON.parse's concern.
   let depth = 1; // the top-level object
-  for (let pos = start; pos < text.length; pos++) {
-    const kind = CHAR_KIND[text.charCodeAt(pos)]; // undefined past 0x7f: an ordinary character
+  for (let pos = start; pos < bytes.length; pos++) {
+    const kind = CHAR_KIND[bytes[pos]!]; // undefined from 0x80: part of a multi-byte character
     if (kind === undefined || kind === ORDINARY) continue;
     if (kind === STRING) {
-      pos = closingQuote(text, pos);
+      pos = closingQuote(bytes, pos);
       if (pos < 0) return -1;
     } else if (kind === OPENS) {
       if (++depth > maxDepth) return -1;
