@@ -50,6 +50,15 @@ export class LineScanner {
     this.memo = memo;
   }
 
+  /** The multi-line state carried from line to line (LineInspector.state). */
+  state(): number {
+    return this.inspector.state();
+  }
+
+  restore(state: number): void {
+    this.inspector.restore(state);
+  }
+
   /** Hits on one line; the result is shared: never modify it. */
   scanLine(line: string): readonly LineHit[] {
     if (line.length > MEMO_MAX_LINE_CHARS) return this.scan(line);
