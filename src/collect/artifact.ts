@@ -11,7 +11,8 @@ import type { LargeBodyRedaction } from './redact-payload.js';
 export type RedactionCounts = Record<string, number>;
 
 export type Payload =
-  | { kind: 'bytes'; data: Buffer; httpStatus?: number; redactions?: RedactionCounts }
+  /** `sha256` of `data`, when the producer already has it (saves hashing megabytes twice). */
+  | { kind: 'bytes'; data: Buffer; httpStatus?: number; redactions?: RedactionCounts; sha256?: string }
   | { kind: 'file'; file: string; bytes: number; sha256: string; redactions?: RedactionCounts };
 
 export class Skipped extends Error {

@@ -51,7 +51,8 @@ export async function redactedLargeText(body: Buffer, enabled: boolean, httpStat
   }
   const result = await pending;
   const data = result.text === undefined ? body : Buffer.from(result.text);
-  return { kind: 'bytes', data, httpStatus, redactions: { ...result.counts } };
+  // The memo's key is the body's digest: the manifest's too when redaction changed nothing.
+  return { kind: 'bytes', data, httpStatus, redactions: { ...result.counts }, ...(data === body && key !== undefined ? { sha256: key } : {}) };
 }
 
 function inThread(body: Buffer): PooledRedaction {

@@ -85,7 +85,7 @@ export class TaskRunner {
       this.options.writer.addFile(path, payload.file, { bytes: payload.bytes, sha256: payload.sha256 });
       return { bytes: payload.bytes, sha256: payload.sha256, ...counts };
     }
-    const sha256 = createHash('sha256').update(payload.data).digest('hex');
+    const sha256 = payload.sha256 ?? createHash('sha256').update(payload.data).digest('hex');
     this.options.writer.addBuffer(path, payload.data, { sha256 });
     return {
       bytes: payload.data.length,

@@ -18,6 +18,9 @@ export interface SpoolResult {
   droppedBytes: number;
 }
 
+/** Bytes gathered in memory before they are written. */
+const FLUSH_BYTES = 256 * 1024;
+
 export class TailSpool extends Writable {
   private readonly halves: [string, string];
   private current = 0;
@@ -25,6 +28,8 @@ export class TailSpool extends Writable {
   private currentBytes = 0;
   private rotated = false;
   private totalBytes = 0;
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
 
   constructor(
     private readonly basePath: string,
@@ -35,13 +40,30 @@ export class TailSpool extends Writable {
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    this.append(chunk).then(() => callback(), callback);
+    // Log streams arrive in small frames: gather them, so the disk sees few large writes (one
+    // write per frame cost a second of a 100-node collect).
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.length;
+    if (this.pendingBytes < FLUSH_BYTES) return callback();
+    this.flush().then(() => callback(), callback);
   }
 
   override _final(callback: (error?: Error | null) => void): void {
-    const handle = this.handle;
-    this.handle = undefined;
-    (handle ? handle.close() : Promise.resolve()).then(() => callback(), callback);
+    this.flush()
+      .then(async () => {
+        const handle = this.handle;
+        this.handle = undefined;
+        await handle?.close();
+      })
+      .then(() => callback(), callback);
+  }
+
+  private async flush(): Promise<void> {
+    if (this.pendingBytes === 0) return;
+    const data = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
+    this.pending = [];
+    this.pendingBytes = 0;
+    await this.append(data);
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
