@@ -5,7 +5,7 @@
  * the cluster returned; only a redacted Kubernetes object is re-serialized.
  */
 import { createHash } from 'node:crypto';
-import { redactK8sObject, redactText } from '../redact/index.js';
+import { redactBody, redactK8sObject, redactText } from '../redact/index.js';
 import type { Payload } from './artifact.js';
 import type { PooledRedaction, RedactPool } from './redact-pool.js';
 
@@ -46,7 +46,7 @@ export async function redactedLargeText(body: Buffer, enabled: boolean, httpStat
   const key = via.memo?.key(body);
   let pending = key === undefined ? undefined : via.memo?.get(key);
   if (!pending) {
-    pending = via.pool ? via.pool.redact(body) : Promise.resolve(inThread(body));
+    pending = via.pool ? via.pool.redact(body) : Promise.resolve(redactBody(body));
     if (key !== undefined) via.memo?.set(key, pending);
   }
   const result = await pending;
@@ -55,11 +55,6 @@ export async function redactedLargeText(body: Buffer, enabled: boolean, httpStat
   return { kind: 'bytes', data, httpStatus, redactions: { ...result.counts }, ...(data === body && key !== undefined ? { sha256: key } : {}) };
 }
 
-function inThread(body: Buffer): PooledRedaction {
-  const original = body.toString('utf8');
-  const { text, counts } = redactText(original);
-  return text === original ? { counts } : { text, counts };
-}
 
 /**
  * The redaction of recently seen large bodies, by content digest. istiod answers every ztunnel's

@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { redactText, type RedactionCounts } from '../redact/index.js';
+import { redactBody, type RedactionCounts } from '../redact/index.js';
 
 /** A redaction result: `text` only when redaction changed something. */
 export interface PooledRedaction {
@@ -18,11 +18,7 @@ export interface PooledRedaction {
   counts: RedactionCounts;
 }
 
-function inThread(body: Buffer): PooledRedaction {
-  const original = body.toString('utf8');
-  const { text, counts } = redactText(original);
-  return text === original ? { counts } : { text, counts };
-}
+const inThread = (body: Buffer): PooledRedaction => redactBody(body);
 
 const WORKER_URL = new URL('./redact-worker.js', import.meta.url);
 const MAX_WORKERS = 4;

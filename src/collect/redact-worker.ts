@@ -4,10 +4,8 @@
  * Answers { id, text?, counts }: text only when redaction changed something.
  */
 import { parentPort } from 'node:worker_threads';
-import { redactText } from '../redact/index.js';
+import { redactBody } from '../redact/index.js';
 
 parentPort?.on('message', (message: { id: number; body: Uint8Array }) => {
-  const original = Buffer.from(message.body.buffer, message.body.byteOffset, message.body.byteLength).toString('utf8');
-  const { text, counts } = redactText(original);
-  parentPort?.postMessage({ id: message.id, ...(text === original ? {} : { text }), counts });
+  parentPort?.postMessage({ id: message.id, ...redactBody(Buffer.from(message.body.buffer, message.body.byteOffset, message.body.byteLength)) });
 });

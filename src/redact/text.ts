@@ -45,12 +45,22 @@ export function redactText(text: string): RedactResult {
   const counts: RedactionCounts = {};
   // Most strings (names, labels, timestamps) cannot hold a secret: skip the line machinery.
   if (!ANY_SECRET_HINT.test(text)) return { text, counts };
-  const inspector = new LineInspector();
+  return { text: redactLines(text, new LineInspector(), counts, true), counts };
+}
+
+/**
+ * Redacts the lines of `text` with `inspector`, whose multi-line state is carried in and out, so
+ * a text can be redacted in consecutive parts cut at line breaks (json-blocks.ts) with the result
+ * of redacting it whole. The piece after the last line break is a line of its own only when
+ * `final` (an empty last line still moves the state, e.g. ends a private key's body).
+ */
+export function redactLines(text: string, inspector: LineInspector, counts: RedactionCounts, final: boolean): string {
   // Unchanged lines (nearly all) are copied in runs, not line by line.
   const parts: string[] = [];
   let copiedTo = 0;
   for (let at = 0; at <= text.length; ) {
     const nl = text.indexOf('\n', at);
+    if (nl < 0 && !final) break;
     const next = nl < 0 ? text.length + 1 : nl + 1;
     const end = nl < 0 ? text.length : nl > at && text.charCodeAt(nl - 1) === 0x0d ? nl - 1 : nl;
     const line = text.slice(at, end);
@@ -64,6 +74,7 @@ export function redactText(text: string): RedactResult {
     if (nl < 0) break;
     at = next;
   }
+  if (copiedTo === 0) return text;
   parts.push(text.slice(copiedTo));
-  return { text: parts.join(''), counts };
+  return parts.join('');
 }
