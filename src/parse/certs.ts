@@ -86,7 +86,23 @@ export function certValidAt(cert: Pick<CertInfo, 'validFrom' | 'expirationTime'>
   return at > from && at < to;
 }
 
+/**
+ * Details of certificates already read, by PEM text: every ztunnel's dump repeats the root and
+ * intermediate certificates, and X.509 parsing is the costly part of a certificate. Bounded.
+ */
+const detailsByPem = new Map<string, Partial<CertInfo>>();
+const MAX_REMEMBERED_CERTS = 1024;
+
 function x509Details(pemText: string): Partial<CertInfo> {
+  let details = detailsByPem.get(pemText);
+  if (details === undefined) {
+    if (detailsByPem.size >= MAX_REMEMBERED_CERTS) detailsByPem.clear();
+    detailsByPem.set(pemText, (details = readX509(pemText)));
+  }
+  return details;
+}
+
+function readX509(pemText: string): Partial<CertInfo> {
   try {
     const x = new X509Certificate(pemText);
     return compact({
