@@ -7,8 +7,7 @@
  * pass. Everything else is redacted line by line, in order, with the same inspector, so the output
  * is byte for byte redactText's (the tests compare them).
  */
-import { MAX_JSON_DEPTH } from '../parse/json.js';
-import { topLevelMembers } from '../parse/jsonMembers.js';
+import { BlockMemo, lineBlocks } from '../parse/jsonBlocks.js';
 import { ANY_SECRET_HINT } from './detect.js';
 import { mergeCounts, type RedactionCounts } from './kinds.js';
 import { LineInspector } from './lines.js';
@@ -17,24 +16,16 @@ import { redactLines, redactText } from './text.js';
 /** Bodies smaller than this are redacted whole. */
 export const MIN_BLOCK_BODY_BYTES = 256 * 1024;
 const MIN_BLOCK_BYTES = 64 * 1024;
-/** Distinct blocks remembered per member key (per thread: one memo per redaction worker). */
-const REMEMBERED = 2;
 
-interface KnownBlock {
-  bytes: Buffer;
-  startState: number;
+interface RedactedBlock {
   endState: number;
   /** The redacted block, or undefined when redaction left it as it was. */
   redacted?: string;
   counts: RedactionCounts;
 }
 
-const known = new Map<string, KnownBlock[]>();
-
-function findBlock(key: string, body: Buffer, start: number, end: number, state: number): KnownBlock | undefined {
-  const length = end - start;
-  return known.get(key)?.find((k) => k.startState === state && k.bytes.length === length && body.compare(k.bytes, 0, length, start, end) === 0);
-}
+/** One memo per thread (each redaction worker has its own). */
+const memo = new BlockMemo<RedactedBlock>();
 
 /**
  * A large JSON body redacted: `text` only when something changed. Undefined when the body is small
@@ -42,18 +33,21 @@ function findBlock(key: string, body: Buffer, start: number, end: number, state:
  */
 export function redactJsonBody(body: Buffer): { text?: string; counts: RedactionCounts } | undefined {
   if (body.length < MIN_BLOCK_BODY_BYTES) return undefined;
-  const members = topLevelMembers(body, MAX_JSON_DEPTH);
-  if (members === undefined) return undefined;
+  const blocks = lineBlocks(body, MIN_BLOCK_BYTES);
+  if (blocks === undefined) return undefined;
   const counts: RedactionCounts = {};
   // redactText's shortcut: without a hint of a secret anywhere, nothing changes.
   const whole = body.toString('utf8');
   if (!ANY_SECRET_HINT.test(whole)) return { counts };
+  // Byte offsets to string offsets: equal for ASCII bodies, the usual case; otherwise decode the prefix.
+  const ascii = whole.length === body.length;
+  const textOf = (start: number, end: number): string => (ascii ? whole.slice(start, end) : body.toString('utf8', start, end));
   const inspector = new LineInspector();
   // Pieces of the output: a range of the body kept as it is, or redacted text.
   const pieces: ({ start: number; end: number } | string)[] = [];
   let changed = false;
   const part = (start: number, end: number, final: boolean): void => {
-    const original = whole.slice(byteToChar(start), byteToChar(end));
+    const original = textOf(start, end);
     const redacted = redactLines(original, inspector, counts, final);
     if (redacted === original) pieces.push({ start, end });
     else {
@@ -61,38 +55,31 @@ export function redactJsonBody(body: Buffer): { text?: string; counts: Redaction
       changed = true;
     }
   };
-  // Byte offsets to string offsets: equal for ASCII bodies, the usual case; otherwise decode the prefix.
-  const ascii = whole.length === body.length;
-  const byteToChar = (offset: number): number => (ascii ? offset : body.toString('utf8', 0, offset).length);
   let pos = 0;
-  for (const member of members) {
-    if (member.end - member.start < MIN_BLOCK_BYTES) continue;
-    const blockStart = body.indexOf(0x0a, member.start) + 1;
-    const blockEnd = body.lastIndexOf(0x0a, member.end - 1) + 1;
-    if (blockStart <= 0 || blockEnd <= blockStart || blockStart < pos) continue;
-    part(pos, blockStart, false);
+  for (const block of blocks) {
+    part(pos, block.start, false);
     const state = inspector.state();
-    let block = findBlock(member.key, body, blockStart, blockEnd, state);
-    if (block === undefined) {
+    let known = memo.find(block, body, state);
+    if (known === undefined) {
       const blockCounts: RedactionCounts = {};
-      const original = whole.slice(byteToChar(blockStart), byteToChar(blockEnd));
+      const original = textOf(block.start, block.end);
       const redacted = redactLines(original, inspector, blockCounts, false);
-      block = { bytes: Buffer.from(body.subarray(blockStart, blockEnd)), startState: state, endState: inspector.state(), counts: blockCounts, ...(redacted === original ? {} : { redacted }) };
-      known.set(member.key, [block, ...(known.get(member.key) ?? [])].slice(0, REMEMBERED));
+      known = { endState: inspector.state(), counts: blockCounts, ...(redacted === original ? {} : { redacted }) };
+      memo.remember(block, body, state, known);
     } else {
-      inspector.restore(block.endState);
+      inspector.restore(known.endState);
     }
-    mergeCounts(counts, block.counts);
-    if (block.redacted === undefined) pieces.push({ start: blockStart, end: blockEnd });
+    mergeCounts(counts, known.counts);
+    if (known.redacted === undefined) pieces.push({ start: block.start, end: block.end });
     else {
-      pieces.push(block.redacted);
+      pieces.push(known.redacted);
       changed = true;
     }
-    pos = blockEnd;
+    pos = block.end;
   }
   part(pos, body.length, true);
   if (!changed) return { counts };
-  return { text: pieces.map((p) => (typeof p === 'string' ? p : whole.slice(byteToChar(p.start), byteToChar(p.end)))).join(''), counts };
+  return { text: pieces.map((p) => (typeof p === 'string' ? p : textOf(p.start, p.end))).join(''), counts };
 }
 
 /** A body redacted (large JSON bodies block by block): `text` only when redaction changed something. */

@@ -8,20 +8,15 @@
  * hits, shifted to its own line numbers, instead of a second scan. Everything else is scanned line
  * by line as usual, so the hits are the ones a plain line-by-line scan finds.
  */
-import { MAX_JSON_DEPTH } from '../parse/json.js';
-import { topLevelMembers } from '../parse/jsonMembers.js';
+import { BlockMemo as Memo, lineBlocks } from '../parse/jsonBlocks.js';
 import type { LineHit, LineScanner } from './lines.js';
 
 /** Files smaller than this are streamed as usual. */
 export const MIN_BLOCK_FILE_BYTES = 256 * 1024;
 /** Members smaller than this are not worth remembering. */
 const MIN_BLOCK_BYTES = 64 * 1024;
-/** Distinct blocks remembered per member key. */
-const REMEMBERED = 2;
 
-interface KnownBlock {
-  bytes: Buffer;
-  startState: number;
+interface ScannedBlock {
   endState: number;
   newlines: number;
   /** Hits, by 0-based line within the block. */
@@ -29,18 +24,7 @@ interface KnownBlock {
 }
 
 /** Blocks already scanned in one scan of a bundle (one scanner configuration). */
-export class BlockMemo {
-  private readonly known = new Map<string, KnownBlock[]>();
-
-  find(key: string, bytes: Buffer, start: number, end: number, state: number): KnownBlock | undefined {
-    const length = end - start;
-    return this.known.get(key)?.find((k) => k.startState === state && k.bytes.length === length && bytes.compare(k.bytes, 0, length, start, end) === 0);
-  }
-
-  remember(key: string, block: KnownBlock): void {
-    this.known.set(key, [block, ...(this.known.get(key) ?? [])].slice(0, REMEMBERED));
-  }
-}
+export class BlockMemo extends Memo<ScannedBlock> {}
 
 /** Receives each hit with its 1-based line; returns false to stop the scan (enough hits). */
 export type HitSink = (line: number, hit: LineHit) => boolean;
@@ -50,8 +34,8 @@ export type HitSink = (line: number, hit: LineHit) => boolean;
  * streams it line by line).
  */
 export function scanJsonBlocks(bytes: Buffer, scanner: LineScanner, memo: BlockMemo, maxLineChars: number, sink: HitSink): boolean {
-  const members = topLevelMembers(bytes, MAX_JSON_DEPTH);
-  if (members === undefined) return false;
+  const blocks = lineBlocks(bytes, MIN_BLOCK_BYTES);
+  if (blocks === undefined) return false;
   let pos = 0;
   let line = 1;
   const scanPart = (start: number, end: number, onHit: HitSink): boolean => {
@@ -67,33 +51,27 @@ export function scanJsonBlocks(bytes: Buffer, scanner: LineScanner, memo: BlockM
     }
     return true;
   };
-  for (const member of members) {
-    if (member.end - member.start < MIN_BLOCK_BYTES) continue;
-    // The block: whole lines inside the member's value (its first and last lines are shared with
-    // the key and the closing bracket, and scanned with the text around them).
-    const blockStart = bytes.indexOf(0x0a, member.start) + 1;
-    const blockEnd = bytes.lastIndexOf(0x0a, member.end - 1) + 1;
-    if (blockStart <= 0 || blockEnd <= blockStart || blockStart < pos) continue;
-    if (!scanPart(pos, blockStart, sink)) return true;
+  for (const block of blocks) {
+    if (!scanPart(pos, block.start, sink)) return true;
     const state = scanner.state();
-    const known = memo.find(member.key, bytes, blockStart, blockEnd, state);
+    const known = memo.find(block, bytes, state);
     if (known) {
       for (const h of known.hits) if (!sink(line + h.line, h.hit)) return true;
       scanner.restore(known.endState);
       line += known.newlines;
     } else {
       const first = line;
-      const hits: KnownBlock['hits'] = [];
+      const hits: ScannedBlock['hits'] = [];
       let stopped = false;
-      scanPart(blockStart, blockEnd, (at, hit) => {
+      scanPart(block.start, block.end, (at, hit) => {
         hits.push({ line: at - first, hit });
         if (!sink(at, hit)) stopped = true;
         return !stopped;
       });
       if (stopped) return true;
-      memo.remember(member.key, { bytes: Buffer.from(bytes.subarray(blockStart, blockEnd)), startState: state, endState: scanner.state(), newlines: line - first, hits });
+      memo.remember(block, bytes, state, { endState: scanner.state(), newlines: line - first, hits });
     }
-    pos = blockEnd;
+    pos = block.end;
   }
   scanPart(pos, bytes.length, sink);
   return true;
