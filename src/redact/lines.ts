@@ -49,7 +49,7 @@ function closingQuote(line: string, from: number): number {
  * instead of a dozen regular expressions: redaction and the leak scan of a 100-node bundle run
  * several times faster. Bounded: cleared when full; long lines (rarely repeated) are not kept.
  */
-const MEMO_MAX_ENTRIES = 200_000;
+const MEMO_MAX_ENTRIES = 50_000;
 const MEMO_MAX_LINE_CHARS = 512;
 /** One map per state (8), so a lookup needs no key built per line. */
 const memo = Array.from({ length: 8 }, () => new Map<string, { inspection: LineInspection; next: number }>());
@@ -78,7 +78,8 @@ export class LineInspector {
     return (this.inPrivateKey ? STATE_PRIVATE_KEY : 0) | (this.inPublicPem ? STATE_PUBLIC_PEM : 0) | (this.secretEnvPending ? STATE_ENV_PENDING : 0);
   }
 
-  private restore(state: number): void {
+  /** Puts the inspector in a state state() returned (for callers that memoize lines themselves). */
+  restore(state: number): void {
     this.inPrivateKey = (state & STATE_PRIVATE_KEY) !== 0;
     this.inPublicPem = (state & STATE_PUBLIC_PEM) !== 0;
     this.secretEnvPending = (state & STATE_ENV_PENDING) !== 0;

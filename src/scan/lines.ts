@@ -27,7 +27,7 @@ function overlapsAny(ranges: readonly Range[], r: Range): boolean {
  * inspections (src/redact/lines.ts), the entropy check is a pure function of the line and the state,
  * and bundles repeat their lines thousands of times. Bounded; long lines are not kept.
  */
-const MEMO_MAX_ENTRIES = 200_000;
+const MEMO_MAX_ENTRIES = 50_000;
 const MEMO_MAX_LINE_CHARS = 512;
 interface KnownLine {
   hits: readonly LineHit[];
