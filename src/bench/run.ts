@@ -134,14 +134,29 @@ async function prepare(nodes: number, opts: BenchOptions): Promise<Prepared> {
   return { nodes, dir, archive, dirBytes: await dirBytes(dir), storedBytes: await dirBytes(dir, { countLinks: false }), archiveBytes: (await stat(archive)).size };
 }
 
+/** Runs of the floor and of analyze per size; the fastest of each is reported. */
+const TIMED_RUNS = 2;
+
 async function benchAnalyze(p: Prepared, opts: BenchOptions): Promise<AnalyzeSample> {
-  opts.log(`timing gzip -dc and analyze on ${p.nodes} nodes`);
-  const floor = await measureChild({ command: 'sh', args: ['-c', 'gzip -dc "$0" > /dev/null', p.archive] });
-  const analyze = await measureChild({ command: process.execPath, args: [CLI, 'analyze', p.archive, '--fail-on', 'none', '--no-color'], discardStdout: true });
-  if (analyze.exitCode !== 0) opts.log(`analyze ${p.nodes} nodes exited ${analyze.exitCode}: ${analyze.stderr.trim().slice(0, 300)}`);
+  opts.log(`timing gzip -dc and analyze on ${p.nodes} nodes (best of ${TIMED_RUNS} each)`);
+  // Best of a few runs for both: the first analyze after generating a large bundle pays for the
+  // page cache the generator filled (it extracts gigabytes; the floor writes nothing), which moved
+  // the 1,000-node figure between 33 s and 43 s from one run to the next.
+  const floors: number[] = [];
+  const runs: Awaited<ReturnType<typeof measureChild>>[] = [];
+  for (let i = 0; i < TIMED_RUNS; i++) {
+    floors.push((await measureChild({ command: 'sh', args: ['-c', 'gzip -dc "$0" > /dev/null', p.archive] })).wallMs);
+    runs.push(await measureChild({ command: process.execPath, args: [CLI, 'analyze', p.archive, '--fail-on', 'none', '--no-color'], discardStdout: true }));
+  }
+  const failed = runs.find((r) => r.exitCode !== 0);
+  if (failed) opts.log(`analyze ${p.nodes} nodes exited ${failed.exitCode}: ${failed.stderr.trim().slice(0, 300)}`);
+  const rss = runs.map((r) => r.maxRssBytes).filter((b): b is number => b !== undefined);
   return {
     nodes: p.nodes, workloadsPerNode: opts.workloadsPerNode(p.nodes), dirBytes: p.dirBytes, archiveBytes: p.archiveBytes,
-    floorMs: floor.wallMs, wallMs: analyze.wallMs, maxRssBytes: analyze.maxRssBytes, exitCode: analyze.exitCode,
+    floorMs: Math.min(...floors), wallMs: Math.min(...runs.map((r) => r.wallMs)),
+    // Memory: the most any run needed.
+    maxRssBytes: rss.length > 0 ? Math.max(...rss) : undefined,
+    exitCode: failed?.exitCode ?? 0,
   };
 }
 
