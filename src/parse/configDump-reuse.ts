@@ -95,7 +95,8 @@ export class ConfigDumpParser {
 
   /**
    * The end of a shared section whose bytes, from `start`, are those of one already parsed. A known
-   * section is a whole JSON array or object, so an identical run of bytes is exactly that value.
+   * section is a complete JSON value, so an identical run of bytes is that value, as long as a
+   * separator follows it (topLevelMembers checks: `12` is not the start of `123`).
    */
   private knownEnd(key: string, bytes: Buffer, start: number, matched: Map<SharedName, KnownSection>): number | undefined {
     const name = SHARED.find((n) => n === key);
