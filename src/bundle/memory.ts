@@ -45,10 +45,7 @@ export class MemoryBundle implements BundleSource {
   }
 
   async readText(path: string, options: { maxBytes?: number } = {}): Promise<string> {
-    const content = this.get(path);
-    const maxBytes = options.maxBytes ?? this.maxTextBytes;
-    if (content.length > maxBytes) throw new BundleError(path, tooBigForTextMessage(content.length, maxBytes));
-    return decodeText(content);
+    return decodeText(await this.readBytes(path, options));
   }
 
   async readBytes(path: string, options: { maxBytes?: number } = {}): Promise<Buffer> {

@@ -34,7 +34,6 @@ const REMEMBERED = 2;
 interface KnownSection {
   /** A copy of the section's bytes, compared with the next dumps'. */
   bytes: Buffer;
-  text: string;
   parsed: ParsedSection;
   newlines: number;
   /** Built on first use, then shared by every dump with this section. */
@@ -124,7 +123,7 @@ export class ConfigDumpParser {
         } catch {
           return undefined;
         }
-        section = { bytes: Buffer.from(bytes.subarray(member.start, member.end)), text, parsed: parseSection(name, value), newlines: countNewlines(text) };
+        section = { bytes: Buffer.from(bytes.subarray(member.start, member.end)), parsed: parseSection(name, value), newlines: countNewlines(text) };
         this.stats.sectionsParsed++;
         this.known.set(name, [section, ...(this.known.get(name) ?? [])].slice(0, REMEMBERED));
       }
@@ -180,7 +179,8 @@ function sectionLines(rest: string, members: readonly MemberSpan[], sections: Re
     let line: number | undefined;
     if (before !== undefined && section !== undefined && slash >= 0) {
       const start = restLocator.line(`/${top}`);
-      section.locator ??= createLocator(section.text);
+      // Decoded only when a finding cites a line inside the section.
+      section.locator ??= createLocator(section.bytes.toString('utf8'));
       const within = section.locator.line(pointer.slice(slash));
       line = start === undefined || within === undefined ? undefined : start + before + within - 1;
     } else if (before !== undefined) {

@@ -28,17 +28,17 @@ interface RedactedBlock {
 const memo = new BlockMemo<RedactedBlock>();
 
 /**
- * A large JSON body redacted: `text` only when something changed. Undefined when the body is small
- * or not plainly a JSON object; the caller then uses redactText.
+ * A large body redacted: `text` only when something changed. Undefined when the body is small, or
+ * has a hint of a secret and is not plainly a JSON object; the caller then uses redactText.
  */
 export function redactJsonBody(body: Buffer): { text?: string; counts: RedactionCounts } | undefined {
   if (body.length < MIN_BLOCK_BODY_BYTES) return undefined;
-  const blocks = lineBlocks(body, MIN_BLOCK_BYTES);
-  if (blocks === undefined) return undefined;
   const counts: RedactionCounts = {};
-  // redactText's shortcut: without a hint of a secret anywhere, nothing changes.
+  // redactText's shortcut, before locating blocks: without a hint of a secret anywhere, nothing changes.
   const whole = body.toString('utf8');
   if (!ANY_SECRET_HINT.test(whole)) return { counts };
+  const blocks = lineBlocks(body, MIN_BLOCK_BYTES);
+  if (blocks === undefined) return undefined;
   // Byte offsets to string offsets: equal for ASCII bodies, the usual case; otherwise decode the prefix.
   const ascii = whole.length === body.length;
   const textOf = (start: number, end: number): string => (ascii ? whole.slice(start, end) : body.toString('utf8', start, end));
