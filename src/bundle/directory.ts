@@ -6,8 +6,8 @@
  * are read like any other: `tar -xzf` of a bundle whose identical files are link entries, an
  * extraction directory (archive.ts) and a synthetic bundle (src/synth) all hold them.
  */
-import { constants, createReadStream, openSync } from 'node:fs';
-import { lstat, open, readdir } from 'node:fs/promises';
+import { closeSync, constants, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
+import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import { BundleError } from '../errors.js';
@@ -79,32 +79,35 @@ export class DirectoryBundle implements BundleSource {
     const maxBytes = options.maxBytes ?? this.limits.maxTextBytes;
     const listedSize = this.files.get(path) ?? 0;
     if (listedSize > maxBytes) throw new BundleError(path, tooBigForTextMessage(listedSize, maxBytes));
-    let handle;
+    // Synchronous calls: a bundle's files are read one after the other and parsed at once, so the
+    // main thread has nothing else to do meanwhile; three thread-pool round trips per file (open,
+    // fstat, read) left it idle for 0.5 s of a 100-node analysis.
+    let fd: number;
     try {
-      handle = await open(absolute, READ_FLAGS);
+      fd = openSync(absolute, READ_FLAGS);
     } catch (err) {
       throw readError(path, err);
     }
     try {
       // The file may have changed since the scan: judge the size of what we actually opened.
-      const stat = await handle.stat();
+      const stat = fstatSync(fd);
       if (!stat.isFile()) throw new BundleError(path, 'is no longer a regular file');
       if (stat.size > maxBytes) throw new BundleError(path, tooBigForTextMessage(stat.size, maxBytes));
       const { scratch } = options;
-      if (scratch === undefined || scratch.length < stat.size) return await handle.readFile();
-      // Read to the end (the file may have grown since fstat: then its bytes past fstat's size are
-      // not read, as readFile would have read them; a bundle's files do not change while read).
+      const into = scratch !== undefined && scratch.length >= stat.size ? scratch : Buffer.allocUnsafe(stat.size);
+      // Read to the end of what fstat saw (the file may have grown since; a bundle's files do not
+      // change while read) or to an early end (it shrank).
       let filled = 0;
       while (filled < stat.size) {
-        const { bytesRead } = await handle.read(scratch, filled, stat.size - filled, filled);
+        const bytesRead = readSync(fd, into, filled, stat.size - filled, filled);
         if (bytesRead === 0) break;
         filled += bytesRead;
       }
-      return scratch.subarray(0, filled);
+      return into.subarray(0, filled);
     } catch (err) {
       throw readError(path, err);
     } finally {
-      await handle.close();
+      closeSync(fd);
     }
   }
 
