@@ -2,7 +2,9 @@
  * Lines of a byte stream, for the scan: UTF-8 safe across chunks, CR of CRLF removed, and a
  * line longer than maxLineChars handed out in pieces so a GB-sized single-line file never sits
  * in memory whole. Lines come in batches, one per chunk read: an await per line costs more than
- * scanning a line whose inspection is already known (most lines of a bundle).
+ * scanning a line whose inspection is already known (most lines of a bundle). LineSplitter is the
+ * synchronous core, so bytes already in memory (collect scanning what it writes) are cut into the
+ * very lines a stream of the same bytes gives.
  */
 import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
@@ -13,36 +15,72 @@ export interface Line {
   text: string;
 }
 
-export async function* readLines(stream: Readable, maxLineChars: number): AsyncGenerator<Line[]> {
-  const decoder = new StringDecoder('utf8');
-  let pending = '';
-  let number = 1;
-  const take = (final: boolean): Line[] => {
+/**
+ * Chunk size when bytes in memory are cut into lines: what a file stream reads at a time (fs
+ * streams' 64 KiB), so an over-long line is cut into the same pieces as when a bundle file is
+ * streamed. Only lines over maxLineChars depend on where chunks end.
+ */
+export const FILE_CHUNK_BYTES = 64 * 1024;
+
+export class LineSplitter {
+  private readonly decoder = new StringDecoder('utf8');
+  private pending = '';
+  private number = 1;
+
+  constructor(private readonly maxLineChars: number) {}
+
+  /** The lines completed by this chunk. */
+  push(chunk: Buffer | string): Line[] {
+    this.pending += typeof chunk === 'string' ? chunk : this.decoder.write(chunk);
+    return this.take(false);
+  }
+
+  /** The last lines, at the end of the input. */
+  end(): Line[] {
+    this.pending += this.decoder.end();
+    return this.take(true);
+  }
+
+  private take(final: boolean): Line[] {
     const lines: Line[] = [];
     let at = 0;
+    const pending = this.pending;
     for (let nl = pending.indexOf('\n'); nl >= 0; nl = pending.indexOf('\n', at)) {
       const end = nl > at && pending.charCodeAt(nl - 1) === 0x0d ? nl - 1 : nl;
-      lines.push({ number, text: pending.slice(at, end) });
-      number += 1;
+      lines.push({ number: this.number, text: pending.slice(at, end) });
+      this.number += 1;
       at = nl + 1;
     }
-    pending = pending.slice(at);
-    while (pending.length > maxLineChars) {
-      lines.push({ number, text: pending.slice(0, maxLineChars) });
-      pending = pending.slice(maxLineChars);
+    this.pending = pending.slice(at);
+    while (this.pending.length > this.maxLineChars) {
+      lines.push({ number: this.number, text: this.pending.slice(0, this.maxLineChars) });
+      this.pending = this.pending.slice(this.maxLineChars);
     }
-    if (final && pending.length > 0) {
-      lines.push({ number, text: pending });
-      pending = '';
+    if (final && this.pending.length > 0) {
+      lines.push({ number: this.number, text: this.pending });
+      this.pending = '';
     }
     return lines;
-  };
+  }
+}
+
+export async function* readLines(stream: Readable, maxLineChars: number): AsyncGenerator<Line[]> {
+  const splitter = new LineSplitter(maxLineChars);
   for await (const chunk of stream) {
-    pending += typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer);
-    const lines = take(false);
+    const lines = splitter.push(chunk as Buffer | string);
     if (lines.length > 0) yield lines;
   }
-  pending += decoder.end();
-  const last = take(true);
+  const last = splitter.end();
+  if (last.length > 0) yield last;
+}
+
+/** The lines of bytes in memory, in batches, as readLines gives them for a file of these bytes. */
+export function* linesOfBytes(bytes: Buffer, maxLineChars: number): Generator<Line[]> {
+  const splitter = new LineSplitter(maxLineChars);
+  for (let at = 0; at < bytes.length; at += FILE_CHUNK_BYTES) {
+    const lines = splitter.push(bytes.subarray(at, Math.min(bytes.length, at + FILE_CHUNK_BYTES)));
+    if (lines.length > 0) yield lines;
+  }
+  const last = splitter.end();
   if (last.length > 0) yield last;
 }

@@ -1,16 +1,15 @@
 /**
  * scanBundle: the post-redaction leak check. Every file of a bundle is streamed line by line
- * (bundles can be GBs; nothing is read whole) and every line that still holds something that
- * looks like a secret becomes a ScanHit, with the secret masked in its excerpt. A clean bundle
- * gives []. Used by `ztunnel-bundle scan` and by collect on its own output.
+ * (bundles can be GBs; nothing is read whole but large JSON files, see file-scan.ts) and every
+ * line that still holds something that looks like a secret becomes a ScanHit, with the secret
+ * masked in its excerpt. A clean bundle gives []. Used by `ztunnel-bundle scan`; collect finds the
+ * same hits while it writes (src/collect/output-scan.ts) and merges them with mergeFileHits.
  */
 import type { BundleSource } from '../bundle/source.js';
 import { BundleError, errorText } from '../errors.js';
 import type { SecretKind } from '../redact/kinds.js';
-import { DEFAULT_ENTROPY, type EntropyOptions } from './entropy.js';
-import { BlockMemo, MIN_BLOCK_FILE_BYTES, scanJsonBlocks } from './json-blocks.js';
-import { LineScanner, type LineHit } from './lines.js';
-import { readLines } from './read-lines.js';
+import type { EntropyOptions } from './entropy.js';
+import { FileScanner, type FileHit } from './file-scan.js';
 
 export interface ScanHit {
   /** Bundle path. */
@@ -41,7 +40,12 @@ export async function scanBundle(bundle: BundleSource, options: ScanOptions = {}
   // Hits of each file scanned, by path, for the hard links to it (stored once, listed under
   // several names: collect's identical istiod dumps), which are not read again.
   const hitsOf = new Map<string, ScanHit[]>();
-  const context: ScanContext = { blocks: new BlockMemo(), scratch: Buffer.allocUnsafeSlow(0) };
+  // Whether a large JSON file can be read whole is the bundle's call (readBytes and its limit).
+  const scanner = new FileScanner({
+    maxTextBytes: Number.POSITIVE_INFINITY,
+    ...(options.entropy === undefined ? {} : { entropy: options.entropy }),
+    ...(options.maxLineChars === undefined ? {} : { maxLineChars: options.maxLineChars }),
+  });
   for (const file of options.files ?? bundle.list()) {
     if (hits.length >= maxHits) break;
     const known = hitsOf.get(bundle.sameFileAs(file) ?? '');
@@ -50,36 +54,37 @@ export async function scanBundle(bundle: BundleSource, options: ScanOptions = {}
       continue;
     }
     const before = hits.length;
-    await scanFile(bundle, file, { ...options, maxHits }, hits, context);
+    for (const hit of await scanFile(bundle, file, scanner, maxHits - hits.length)) hits.push({ file, ...hit });
     hitsOf.set(file, hits.slice(before));
   }
   return hits;
 }
 
-/** What one scan of a bundle carries from file to file. */
-interface ScanContext {
-  blocks: BlockMemo;
-  /** Reused to read large JSON files whole. */
-  scratch: Buffer;
+/**
+ * The hits of each file, in the order scanBundle lists them for a bundle of these files: paths
+ * sorted (the bundle reader lists them so), at most maxHits in all. `hitsOf(path)` gives at least
+ * min(maxHits, the file's hits) of them.
+ */
+export function mergeFileHits(paths: Iterable<string>, hitsOf: (path: string) => readonly FileHit[], maxHits = DEFAULT_MAX_HITS): ScanHit[] {
+  const hits: ScanHit[] = [];
+  for (const file of [...paths].sort()) {
+    if (hits.length >= maxHits) break;
+    for (const hit of hitsOf(file).slice(0, maxHits - hits.length)) hits.push({ file, ...hit });
+  }
+  return hits;
 }
 
-async function scanFile(bundle: BundleSource, file: string, options: ScanOptions & { maxHits: number }, hits: ScanHit[], context: ScanContext): Promise<void> {
-  const scanner = new LineScanner({ entropy: options.entropy ?? DEFAULT_ENTROPY });
-  const maxLineChars = options.maxLineChars ?? 1024 * 1024;
+async function scanFile(bundle: BundleSource, file: string, scanner: FileScanner, limit: number): Promise<FileHit[]> {
   const size = bundle.size(file) ?? 0;
-  if (file.endsWith('.json') && size >= MIN_BLOCK_FILE_BYTES) {
-    if (size > context.scratch.length) context.scratch = Buffer.allocUnsafeSlow(Math.max(size, 2 * context.scratch.length));
+  if (scanner.readsWhole(file, size)) {
     let bytes: Buffer | undefined;
     try {
-      bytes = await bundle.readBytes(file, { scratch: context.scratch });
+      bytes = await bundle.readBytes(file, { scratch: scanner.scratch(size) });
     } catch {
       // Too large to read whole, or unreadable: the stream below says why, or scans it in pieces.
     }
-    const sink = (line: number, hit: LineHit): boolean => {
-      hits.push({ file, line, kind: hit.kind, excerpt: hit.excerpt });
-      return hits.length < options.maxHits;
-    };
-    if (bytes && scanJsonBlocks(bytes, scanner, context.blocks, maxLineChars, sink)) return;
+    const found = bytes && scanner.scanJson(bytes, limit);
+    if (found) return found;
   }
   let stream;
   try {
@@ -89,14 +94,7 @@ async function scanFile(bundle: BundleSource, file: string, options: ScanOptions
     throw new BundleError(file, `cannot be read: ${errorText(err)}`);
   }
   try {
-    for await (const lines of readLines(stream, maxLineChars)) {
-      for (const line of lines) {
-        for (const hit of scanner.scanLine(line.text)) {
-          hits.push({ file, line: line.number, kind: hit.kind, excerpt: hit.excerpt });
-          if (hits.length >= options.maxHits) return;
-        }
-      }
-    }
+    return await scanner.scanStream(stream, limit);
   } catch (err) {
     if (err instanceof BundleError) throw err;
     throw new BundleError(file, `cannot be read: ${errorText(err)}`);
