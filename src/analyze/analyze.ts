@@ -4,6 +4,7 @@
  */
 import type { BundleSource } from '../bundle/source.js';
 import { buildFacts } from '../facts/build.js';
+import type { EarlyParses } from '../facts/early.js';
 import type { FactModel } from '../facts/types.js';
 import { SEVERITIES, type Report } from '../report/types.js';
 import { evaluateRules } from '../rules/evaluate.js';
@@ -22,10 +23,12 @@ export interface AnalyzeBundleOptions {
   suppressions?: readonly Suppression[];
   /** Clock for suppression expiry (default: now). */
   now?: Date;
+  /** What was parsed while the bundle was extracted: pass the one given to openBundle's onFile. */
+  early?: EarlyParses;
 }
 
 export async function analyzeBundle(bundle: BundleSource, rules: readonly Rule[], options: AnalyzeBundleOptions = {}): Promise<AnalysisResult> {
-  const facts = await buildFacts(bundle);
+  const facts = await buildFacts(bundle, options.early ? { early: options.early } : {});
   const evaluation = evaluateRules(rules, facts);
   const counts = Object.fromEntries(SEVERITIES.map((s) => [s, evaluation.findings.filter((f) => f.severity === s).length])) as Record<(typeof SEVERITIES)[number], number>;
   const report: Report = {

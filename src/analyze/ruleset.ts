@@ -1,10 +1,9 @@
 /**
- * What analyze and diff both do before reading any bundle, and how both turn findings into an
- * exit code: rules and suppressions are loaded (and checked against each other) first, so a broken
- * rule or suppressions file fails before a bundle is opened.
+ * What analyze and diff both do besides reading a bundle, and how both turn findings into an exit
+ * code: rules and suppressions are loaded (and checked against each other), and a broken rule or
+ * suppressions file is reported instead of any analysis (analyze extracts the bundle meanwhile, and
+ * drops it when they fail).
  */
-import { ExitCode } from '../errors.js';
-import { severityRank, type Severity } from '../report/types.js';
 import { loadRules } from '../rules/loader.js';
 import type { Rule } from '../rules/types.js';
 import { checkSuppressedRules, loadSuppressions, type Suppression } from './suppress.js';
@@ -25,9 +24,4 @@ export async function loadRuleSet(opts: RuleSetOptions): Promise<{ rules: Rule[]
   return { rules, suppressions };
 }
 
-/** 1 when a finding is at or above the --fail-on severity, 0 otherwise (or with 'none'). */
-export function exitCodeForFindings(findings: readonly { severity: Severity }[], failOn: Severity | 'none'): number {
-  if (failOn === 'none') return ExitCode.ok;
-  const threshold = severityRank(failOn);
-  return findings.some((f) => severityRank(f.severity) >= threshold) ? ExitCode.findings : ExitCode.ok;
-}
+export { exitCodeForFindings } from './exit-code.js';

@@ -7,7 +7,6 @@ import { MANIFEST, cluster as clusterPaths, cni as cniPaths, istiod as istiodPat
 import type { Manifest } from '../bundle/manifest.js';
 import type { BundleSource } from '../bundle/source.js';
 import type { ZtService, ZtWorkload } from '../parse/configDump.js';
-import { ConfigDumpParser } from '../parse/configDump-reuse.js';
 import { parseJson } from '../parse/json.js';
 import { parseK8sList, type Namespace, type Node, type Pod } from '../parse/k8s.js';
 import { parseReady } from '../parse/ready.js';
@@ -20,7 +19,7 @@ import { buildCertificateFacts, buildWorkloadStateFacts, type DumpInput } from '
 import { indexCluster } from './cluster.js';
 import { takeInventory } from './inventory.js';
 import { LogAggregator, type Component, type LogSummary } from './logs.js';
-import { summarizeMetrics } from './metrics.js';
+import { EarlyParses, parseNamespaceList, parseNodeList, parsePodList, parseZtunnelMetrics } from './early.js';
 import { buildPodFacts, indexWorkloads } from './pods.js';
 import { FactReader } from './reader.js';
 import type { FactModel, LogIssueFact, TrafficErrorFact } from './types.js';
@@ -50,17 +49,23 @@ async function scanLog(bundle: BundleSource, reader: FactReader, file: string, s
   return aggregator.summary();
 }
 
-export async function buildFacts(bundle: BundleSource): Promise<FactModel> {
+export interface BuildFactsOptions {
+  /** Files already parsed while the archive was extracted (see early.ts). */
+  early?: EarlyParses;
+}
+
+export async function buildFacts(bundle: BundleSource, options: BuildFactsOptions = {}): Promise<FactModel> {
   const inv = takeInventory(bundle);
-  const reader = new FactReader(bundle);
+  const early = options.early ?? new EarlyParses();
+  const reader = new FactReader(bundle, early);
 
   const manifestFile = await reader.parse(MANIFEST, (text, file) => parseJson(text, file) as Manifest);
   const manifest = manifestFile && Array.isArray(manifestFile.value.artifacts) ? manifestFile.value : undefined;
   if (manifestFile && !manifest) reader.record(MANIFEST, new Error('not a ztunnel-bundle manifest: no "artifacts" array'));
 
-  const podsFile = await reader.parse(clusterPaths.pods, (t, f) => parseK8sList<Pod>(t, f, 'PodList'));
-  const nsFile = await reader.parse(clusterPaths.namespaces, (t, f) => parseK8sList<Namespace>(t, f, 'NamespaceList'));
-  const nodesFile = await reader.parse(clusterPaths.nodes, (t, f) => parseK8sList<Node>(t, f, 'NodeList'));
+  const podsFile = await reader.parse(clusterPaths.pods, parsePodList);
+  const nsFile = await reader.parse(clusterPaths.namespaces, parseNamespaceList);
+  const nodesFile = await reader.parse(clusterPaths.nodes, parseNodeList);
   const podLocator = podsFile ? createLocator(podsFile.text) : undefined;
   const cluster = indexCluster({
     pods: podsFile?.value,
@@ -96,9 +101,8 @@ export async function buildFacts(bundle: BundleSource): Promise<FactModel> {
   const ready = new Map<string, { status: number; ready: boolean; pending: string[] }>();
   const metrics = new Map<string, { xdsTerminationErrors: number; pendingProxies: number }>();
   const logs = new Map<string, LogSummary>();
-  const dumpParser = new ConfigDumpParser();
   for (const name of ztunnelNames) {
-    const parsed = await reader.parseBytes(ztunnelPaths.configDump(name), (bytes, file) => dumpParser.parseBytes(bytes, file));
+    const parsed = await reader.parseBytes(ztunnelPaths.configDump(name), early.parseConfigDump);
     if (parsed) {
       const dump = parsed.dump;
       // Nodes of hand-assembled bundles come from the dump's own workload (the ztunnel's).
@@ -110,8 +114,8 @@ export async function buildFacts(bundle: BundleSource): Promise<FactModel> {
     }
     const probe = await reader.parse(ztunnelPaths.ready(name), parseReady);
     if (probe) ready.set(name, { status: probe.value.status, ready: probe.value.ready, pending: probe.value.pending });
-    const prom = await reader.parse(ztunnelPaths.metrics(name), summarizeMetrics);
-    if (prom) metrics.set(name, prom.value);
+    const prom = await reader.parseValue(ztunnelPaths.metrics(name), parseZtunnelMetrics);
+    if (prom) metrics.set(name, prom);
     const node = nodeOf(name) || dumps.get(name)?.node || '';
     const current = await scanLog(bundle, reader, ztunnelPaths.log(name), { component: 'ztunnel', pod: name, node });
     const previous = await scanLog(bundle, reader, ztunnelPaths.previousLog(name), { component: 'ztunnel', pod: name, node });

@@ -5,6 +5,7 @@
  */
 import type { BundleSource } from '../bundle/source.js';
 import { BundleError, errorText } from '../errors.js';
+import type { EarlyParses, EarlyResult } from './early.js';
 
 export interface Unreadable {
   path: string;
@@ -15,7 +16,8 @@ export class FactReader {
   readonly unreadable: Unreadable[] = [];
   private scratch = Buffer.allocUnsafeSlow(1024 * 1024);
 
-  constructor(readonly bundle: BundleSource) {}
+  /** Files parsed while the archive was extracted (early.ts), taken instead of reading them again. */
+  constructor(readonly bundle: BundleSource, private readonly early?: EarlyParses) {}
 
   has(path: string): boolean {
     return this.bundle.has(path);
@@ -39,6 +41,8 @@ export class FactReader {
    */
   async parseBytes<T>(path: string, parser: (bytes: Buffer, file: string) => T): Promise<T | undefined> {
     if (!this.bundle.has(path)) return undefined;
+    const early = this.early?.take(path, parser);
+    if (early) return this.settle<T>(path, early)?.value;
     let bytes: Buffer;
     try {
       const size = this.bundle.size(path) ?? 0;
@@ -58,6 +62,14 @@ export class FactReader {
 
   /** Parsed file, or undefined when absent or unreadable (then recorded). */
   async parse<T>(path: string, parser: (text: string, file: string) => T): Promise<{ value: T; text: string } | undefined> {
+    const early = this.bundle.has(path) ? this.early?.take(path, parser) : undefined;
+    if (early) {
+      const settled = this.settle<T>(path, early);
+      if (settled === undefined) return undefined;
+      // A file parsed early for its value only (see parseValue) is read again for its text.
+      const text = settled.text ?? (await this.text(path));
+      return text === undefined ? undefined : { value: settled.value, text };
+    }
     const text = await this.text(path);
     if (text === undefined) return undefined;
     try {
@@ -66,6 +78,23 @@ export class FactReader {
       this.record(path, err);
       return undefined;
     }
+  }
+
+  /** Like parse, for callers that need only the value (an early parse then keeps no text). */
+  async parseValue<T>(path: string, parser: (text: string, file: string) => T): Promise<T | undefined> {
+    if (!this.bundle.has(path)) return undefined;
+    const early = this.early?.take(path, parser);
+    if (early) return this.settle<T>(path, early)?.value;
+    return (await this.parse(path, parser))?.value;
+  }
+
+  /** An early result as parse would have returned it: a parse error is recorded, like any other. */
+  private settle<T>(path: string, early: EarlyResult): { value: T; text?: string } | undefined {
+    if ('error' in early) {
+      this.record(path, early.error);
+      return undefined;
+    }
+    return { value: early.value as T, ...(early.text === undefined ? {} : { text: early.text }) };
   }
 
   record(path: string, err: unknown): void {

@@ -1,0 +1,164 @@
+/**
+ * Parsing files while an archive is extracted (src/facts/early.ts) must not change the analysis:
+ * whatever subset of files is parsed early, in whatever order, with whatever damage, the report is
+ * the one built by reading every file after extraction. Also: an early result is handed over only
+ * for the parser it was made with, and only once; `analyze` of a real .tar.gz takes every file it
+ * parsed early; and a broken rule stops the extraction and leaves no directory behind.
+ */
+import { createWriteStream, readFileSync } from 'node:fs';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { TarArchive } from 'archiver';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { analyzeBundle } from '../../src/analyze/analyze.js';
+import { overlayBundle } from '../../src/bundle/memory.js';
+import { openBundle } from '../../src/bundle/open.js';
+import type { BundleSource } from '../../src/bundle/source.js';
+import { runAnalyze } from '../../src/commands/analyze.js';
+import { EarlyParses, parsePodList } from '../../src/facts/early.js';
+import type { Report } from '../../src/report/types.js';
+import { loadRules } from '../../src/rules/loader.js';
+import type { Rule } from '../../src/rules/types.js';
+import { makeTempRoot, removeTempRoot } from '../bundle/helpers.js';
+import { FUZZ_TEST_TIMEOUT_MS, mutatedBytes, mutatedJson } from '../fuzz/mutate.js';
+import { ROOT } from '../support/cli.js';
+
+const FIXTURE = join(ROOT, 'fixtures/broken');
+
+let fixture: BundleSource;
+let rules: Rule[];
+let work: string;
+
+beforeAll(async () => {
+  fixture = await openBundle(FIXTURE);
+  rules = await loadRules();
+  work = await makeTempRoot('early');
+});
+afterAll(async () => {
+  await fixture?.close();
+  await removeTempRoot(work);
+});
+
+/** The report without the one field that names where the bundle came from. */
+function comparable(report: Report): unknown {
+  return { ...report, bundle: { ...report.bundle, source: '' } };
+}
+
+/** The fixture as a .tar.gz with a top folder, as collect writes bundles. */
+async function packFixture(file: string): Promise<string> {
+  const archive = new TarArchive({ gzip: true });
+  const done = pipeline(archive, createWriteStream(file));
+  archive.directory(FIXTURE, 'broken');
+  await archive.finalize();
+  await done;
+  return file;
+}
+
+async function bytesOf(bundle: BundleSource, path: string): Promise<Buffer> {
+  return Buffer.from(await bundle.readBytes(path));
+}
+
+describe('EarlyParses', () => {
+  it('hands a result over once, and only to the parser that made it', async () => {
+    const early = new EarlyParses();
+    early.offer('cluster/pods.json', await bytesOf(fixture, 'cluster/pods.json'));
+    const other = (text: string) => text.length;
+    expect(early.take('cluster/pods.json', other)).toBeUndefined();
+    const result = early.take('cluster/pods.json', parsePodList);
+    expect(result && 'value' in result ? (result.value as { items: unknown[] }).items.length : -1).toBeGreaterThan(0);
+    expect(early.take('cluster/pods.json', parsePodList)).toBeUndefined();
+    expect(early.stats).toEqual({ parsed: 1, taken: 1 });
+  });
+
+  it('leaves files it does not parse, and files too big to read whole, to the reader', async () => {
+    const early = new EarlyParses({ maxTextBytes: 100 });
+    early.offer('cluster/pods.json', await bytesOf(fixture, 'cluster/pods.json'));
+    early.offer('ztunnel/x/ztunnel.log', Buffer.from('2026-11-25T09:30:00.000000Z\tinfo\tztunnel\tstarted\n'));
+    expect(early.stats.parsed).toBe(0);
+  });
+
+  it('keeps a parse error as the result, which the reader records like its own', async () => {
+    const damaged = overlayBundle(fixture, { 'cluster/pods.json': '{"kind":"PodList","items":[' });
+    const early = new EarlyParses();
+    early.offer('cluster/pods.json', await bytesOf(damaged, 'cluster/pods.json'));
+    const withEarly = await analyzeBundle(damaged, rules, { early });
+    const without = await analyzeBundle(damaged, rules);
+    expect(early.stats).toEqual({ parsed: 1, taken: 1 });
+    expect(withEarly.report.findings.some((f) => f.ruleId === 'artifact-unreadable' && JSON.stringify(f).includes('cluster/pods.json'))).toBe(true);
+    expect(comparable(withEarly.report)).toEqual(comparable(without.report));
+  });
+});
+
+describe('analysis with files parsed early', () => {
+  it('reports the same whatever files are parsed early, in whatever order, damaged or not', async () => {
+    const parsed = fixture.list().filter((p) => /(^cluster\/(pods|namespaces|nodes)\.json$)|(^ztunnel\/[^/]+\/(config_dump\.json|metrics\.prom)$)/.test(p));
+    expect(parsed.length).toBeGreaterThan(8);
+    const damage = fc.constantFrom(...parsed).chain((path) => {
+      const seed = readFileSync(join(FIXTURE, ...path.split('/')));
+      return (path.endsWith('.json') ? mutatedJson([seed]) : mutatedBytes([seed])).map((c): [string, string | Buffer] => [path, c]);
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(damage, { maxLength: 2 }), fc.shuffledSubarray(parsed), async (damaged, offered) => {
+        const bundle = overlayBundle(fixture, Object.fromEntries(damaged));
+        const early = new EarlyParses();
+        for (const path of offered) early.offer(path, await bytesOf(bundle, path));
+        const withEarly = await analyzeBundle(bundle, rules, { early });
+        const without = await analyzeBundle(bundle, rules);
+        expect(comparable(withEarly.report)).toEqual(comparable(without.report));
+        expect(early.stats.taken).toBe(early.stats.parsed);
+      }),
+      { numRuns: 25 },
+    );
+  }, FUZZ_TEST_TIMEOUT_MS);
+
+  it('parses a .tar.gz while extracting it and reports as from the directory', async () => {
+    const archive = await packFixture(join(work, 'broken.tar.gz'));
+    const early = new EarlyParses();
+    const bundle = await openBundle(archive, { onFile: early.offer, tempRoot: work });
+    try {
+      const fromArchive = await analyzeBundle(bundle, rules, { early });
+      const fromDirectory = await analyzeBundle(fixture, rules);
+      // Every ztunnel's dump and metrics, and the three cluster lists.
+      const ztunnels = new Set(fixture.list().filter((p) => p.startsWith('ztunnel/')).map((p) => p.split('/')[1]));
+      expect(early.stats.parsed).toBe(fixture.list().filter((p) => /^ztunnel\/[^/]+\/(config_dump\.json|metrics\.prom)$/.test(p)).length + 3);
+      expect(ztunnels.size).toBeGreaterThan(1);
+      expect(early.stats.taken).toBe(early.stats.parsed);
+      expect(comparable(fromArchive.report)).toEqual(comparable(fromDirectory.report));
+    } finally {
+      await bundle.close();
+    }
+  });
+});
+
+describe('analyze when the rules fail to load', () => {
+  it('reports the rule error, stops extracting and leaves no directory', async () => {
+    const archive = await packFixture(join(work, 'broken-for-rules.tar.gz'));
+    const ruleDir = join(work, 'bad-rules');
+    await mkdir(ruleDir, { recursive: true });
+    await writeFile(join(ruleDir, 'bad.yaml'), 'id: bad-rule\ntitle: t\nseverity: error\ncategory: ztunnel\nfor: ztunnels\nwhen: "this is not CEL ("\nmessage: m\nremediation: r\n');
+    const tmp = join(work, 'tmp');
+    await mkdir(tmp, { recursive: true });
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = tmp; // where openBundle extracts (os.tmpdir())
+    try {
+      await expect(runAnalyze({ bundle: archive, formats: [], failOn: 'error', color: false, ruleDirs: [ruleDir], builtinRules: false }))
+        .rejects.toThrow(/bad\.yaml/);
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+    }
+    expect(await readdir(tmp)).toEqual([]);
+  });
+
+  it('stops an extraction whose signal is aborted, with nothing left behind', async () => {
+    const archive = await packFixture(join(work, 'aborted.tar.gz'));
+    const root = join(work, 'abort-root');
+    await mkdir(root, { recursive: true });
+    const stop = new AbortController();
+    stop.abort();
+    await expect(openBundle(archive, { tempRoot: root, signal: stop.signal })).rejects.toThrow(/no longer needed/);
+    expect(await readdir(root)).toEqual([]);
+  });
+});
