@@ -68,12 +68,15 @@ export function createLocator(text: string, options: LocatorOptions = {}): JsonL
 
   return {
     line(pointer: string): number | undefined {
-      const segments = splitPointer(pointer);
-      if (!segments) return undefined;
       if (!scannedRoot) {
         scannedRoot = true;
         scanFrom(0, '', 0, indexDepth);
       }
+      // Most lookups hit what a scan already recorded (every list item, on the first scan).
+      const known = offsets.get(pointer);
+      if (known !== undefined) return lineAt(known);
+      const segments = splitPointer(pointer);
+      if (!segments) return undefined;
       for (;;) {
         const found = offsets.get(pointer);
         if (found !== undefined) return lineAt(found);
@@ -101,9 +104,24 @@ function splitPointer(pointer: string): string[] | undefined {
   return pointer.slice(1).split('/');
 }
 
-const escapeSegment = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
+const escapeSegment = (key: string) => (key.includes('~') || key.includes('/') ? key.replace(/~/g, '~0').replace(/\//g, '~1') : key);
 
-/** Forward scanner recording value start offsets into `offsets`, down to maxDepth. */
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+
+const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+
+/**
+ * Forward scanner recording value start offsets into `offsets`, down to maxDepth. It reads char
+ * codes (never one-character strings) and crosses a string with indexOf, as a locator's first scan
+ * crosses whole files (an 11 MB pods.json at 100 nodes).
+ */
 class Scanner {
   constructor(
     private readonly text: string,
@@ -112,41 +130,42 @@ class Scanner {
 
   private skipSpace(pos: number): number {
     const t = this.text;
-    while (pos < t.length) {
-      const c = t.charCodeAt(pos);
-      if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) break;
-      pos++;
-    }
+    while (pos < t.length && isSpace(t.charCodeAt(pos))) pos++;
     return pos;
   }
 
-  /** Offset just past the string starting at pos (a quote). */
+  /** Offset just past the string starting at pos (a quote): the first quote after an even run of backslashes. */
   private stringEnd(pos: number): number {
     const t = this.text;
-    for (let i = pos + 1; i < t.length; i++) {
-      const c = t.charCodeAt(i);
-      if (c === 0x5c) i++;
-      else if (c === 0x22) return i + 1;
+    for (let from = pos + 1; ; ) {
+      const quote = t.indexOf('"', from);
+      if (quote === -1) throw new Error('unterminated string');
+      let k = quote - 1;
+      while (t.charCodeAt(k) === BACKSLASH) k--;
+      if ((quote - 1 - k) % 2 === 0) return quote + 1;
+      from = quote + 1;
     }
-    throw new Error('unterminated string');
   }
 
   /** Skips any value without recording (iterative, so hostile nesting cannot overflow). */
   private skipValue(pos: number): number {
     const t = this.text;
     pos = this.skipSpace(pos);
-    const c = t[pos];
-    if (c === '"') return this.stringEnd(pos);
-    if (c !== '{' && c !== '[') {
-      while (pos < t.length && !',}] \t\r\n'.includes(t[pos]!)) pos++;
+    const c = t.charCodeAt(pos);
+    if (c === QUOTE) return this.stringEnd(pos);
+    if (c !== OPEN_BRACE && c !== OPEN_BRACKET) {
+      for (; pos < t.length; pos++) {
+        const ch = t.charCodeAt(pos);
+        if (ch === COMMA || ch === CLOSE_BRACE || ch === CLOSE_BRACKET || isSpace(ch)) break;
+      }
       return pos;
     }
     let depth = 0;
     for (let i = pos; i < t.length; i++) {
-      const ch = t[i];
-      if (ch === '"') i = this.stringEnd(i) - 1;
-      else if (ch === '{' || ch === '[') depth++;
-      else if (ch === '}' || ch === ']') {
+      const ch = t.charCodeAt(i);
+      if (ch === QUOTE) i = this.stringEnd(i) - 1;
+      else if (ch === OPEN_BRACE || ch === OPEN_BRACKET) depth++;
+      else if (ch === CLOSE_BRACE || ch === CLOSE_BRACKET) {
         if (--depth === 0) return i + 1;
       }
     }
@@ -158,30 +177,31 @@ class Scanner {
     const t = this.text;
     pos = this.skipSpace(pos);
     this.offsets.set(pointer, pos);
-    const c = t[pos];
-    if ((c !== '{' && c !== '[') || depth >= maxDepth) return this.skipValue(pos);
-    const isObject = c === '{';
-    const close = isObject ? '}' : ']';
+    const c = t.charCodeAt(pos);
+    if ((c !== OPEN_BRACE && c !== OPEN_BRACKET) || depth >= maxDepth) return this.skipValue(pos);
+    const isObject = c === OPEN_BRACE;
+    const close = isObject ? CLOSE_BRACE : CLOSE_BRACKET;
     let index = 0;
     pos = this.skipSpace(pos + 1);
-    if (t[pos] === close) return pos + 1;
+    if (t.charCodeAt(pos) === close) return pos + 1;
     for (;;) {
       let key = String(index++);
       if (isObject) {
-        if (t[pos] !== '"') throw new Error('expected a key');
+        if (t.charCodeAt(pos) !== QUOTE) throw new Error('expected a key');
         const end = this.stringEnd(pos);
         const raw = t.slice(pos + 1, end - 1);
         key = raw.includes('\\') ? (JSON.parse(t.slice(pos, end)) as string) : raw;
         pos = this.skipSpace(end);
-        if (t[pos] !== ':') throw new Error('expected a colon');
+        if (t.charCodeAt(pos) !== COLON) throw new Error('expected a colon');
         pos++;
       }
       pos = this.skipSpace(this.value(pos, `${pointer}/${escapeSegment(key)}`, depth + 1, maxDepth));
-      if (t[pos] === ',') {
+      const next = t.charCodeAt(pos);
+      if (next === COMMA) {
         pos = this.skipSpace(pos + 1);
         continue;
       }
-      if (t[pos] === close) return pos + 1;
+      if (next === close) return pos + 1;
       throw new Error('expected a comma');
     }
   }
