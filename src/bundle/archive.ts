@@ -70,6 +70,9 @@ export interface ArchiveEntry {
  */
 const BUFFERED_FILE_BYTES = 16 * 1024 * 1024;
 
+/** Buffered files up to this size are written with synchronous calls (see writeBuffered). */
+const SYNC_WRITE_BYTES = 64 * 1024;
+
 const KIND_PROBLEMS: Record<Exclude<EntryKind, 'file' | 'directory' | 'hardlink'>, string> = {
   symlink: 'is a symbolic link',
   'character-device': 'is a character device',
@@ -203,9 +206,9 @@ export class ExtractionTarget {
       this.files.set(path, await this.write(path, content, at));
       return;
     }
-    const bytes = await this.writeBuffered(path, content, entry.declaredSize!, at);
-    this.files.set(path, bytes.length);
-    this.onFile?.(path, bytes);
+    const onFile = this.onFile;
+    await this.writeBuffered(path, content, entry.declaredSize!, at, onFile && ((bytes) => onFile(path, bytes)));
+    this.files.set(path, entry.declaredSize!);
   }
 
   /**
@@ -339,8 +342,13 @@ export class ExtractionTarget {
     return cap.bytes;
   }
 
-  /** A file of known, bounded size: its bytes gathered in memory (under the same caps), then written synchronously. */
-  private async writeBuffered(path: string, openContent: () => Readable, size: number, at: string): Promise<Buffer> {
+  /**
+   * A file of known, bounded size: its bytes gathered in memory (under the same caps), then
+   * written, and shown to `observe` (onFile) while they are. Small files are written with
+   * synchronous calls (the thread-pool round trips would cost more than the write); larger ones on
+   * the thread pool, so that the write overlaps whatever `observe` does with the bytes.
+   */
+  private async writeBuffered(path: string, openContent: () => Readable, size: number, at: string, observe?: (bytes: Buffer) => void): Promise<void> {
     const absolute = join(this.dir, ...path.split('/'));
     await this.mkdir(dirname(absolute), at);
     // One buffer for every such file (the biggest so far): a fresh one per multi-megabyte dump kept
@@ -356,16 +364,17 @@ export class ExtractionTarget {
     }
     // The stream can end early when the archive is cut inside this entry.
     if (received !== size) throw new Error('unexpected end of archive inside this entry');
-    let fd: number | undefined;
-    try {
-      fd = openSync(absolute, WRITE_FLAGS, 0o600);
-      for (let written = 0; written < size; ) written += writeSync(fd, data, written, size - written);
-    } catch (err) {
-      throw new BundleError(at, `cannot extract: ${(err as NodeJS.ErrnoException).code ?? errorText(err)}`);
-    } finally {
-      if (fd !== undefined) closeSync(fd);
+    if (size <= SYNC_WRITE_BYTES) {
+      writeWholeSync(absolute, data, at);
+      observe?.(data);
+      return;
     }
-    return data;
+    const writing = writeWhole(absolute, data, at);
+    try {
+      observe?.(data);
+    } finally {
+      await writing;
+    }
   }
 
   private countTotal(bytes: number, at: string): void {
@@ -380,6 +389,30 @@ export class ExtractionTarget {
     if (this.linkedBytes > this.limits.maxTotalBytes) {
       throw new BundleError(at, `the archive's hard links name more than ${formatBytes(this.limits.maxTotalBytes)} in all, over the limit for a whole bundle`);
     }
+  }
+}
+
+function writeWholeSync(absolute: string, data: Buffer, at: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(absolute, WRITE_FLAGS, 0o600);
+    for (let written = 0; written < data.length; ) written += writeSync(fd, data, written, data.length - written);
+  } catch (err) {
+    throw new BundleError(at, `cannot extract: ${(err as NodeJS.ErrnoException).code ?? errorText(err)}`);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+async function writeWhole(absolute: string, data: Buffer, at: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(absolute, WRITE_FLAGS, 0o600);
+    for (let written = 0; written < data.length; ) written += (await handle.write(data, written, data.length - written)).bytesWritten;
+  } catch (err) {
+    throw new BundleError(at, `cannot extract: ${(err as NodeJS.ErrnoException).code ?? errorText(err)}`);
+  } finally {
+    await handle?.close().catch(() => {});
   }
 }
 

@@ -272,3 +272,41 @@ describe('the extraction directory', () => {
     await bundle.close();
   });
 });
+
+describe('onFile: files shown to an observer as they are extracted', () => {
+  it('sees every regular file of a .tar.gz whose bytes were buffered, in archive order, with its exact bytes', async () => {
+    const path = join(work, 'observed.tgz');
+    // A small file (written synchronously), a 300 KB one (written on the thread pool while the
+    // observer runs) and a hard link to the latter (never shown: it is the same file).
+    const big = Buffer.from(Array.from({ length: 6000 }, (_, i) => `{"uid":"Kubernetes//Pod/default/app-${i}","node":"node-${i % 7}"},`).join(''));
+    await writeTar(path, [
+      { name: `${TOP}/`, type: 'directory' },
+      { name: `${TOP}/cluster/pods.json`, content: '{"items":[]}' },
+      { name: `${TOP}/istiod/i/debug/config_dump/z1.json`, content: big },
+      { name: `${TOP}/istiod/i/debug/config_dump/z2.json`, type: 'link', linkname: `${TOP}/istiod/i/debug/config_dump/z1.json` },
+    ], { gzip: true });
+    const seen: [string, string][] = [];
+    // The buffer is reused from file to file: an observer copies what it keeps.
+    const bundle = await openBundle(path, { tempRoot: temp, onFile: (file, bytes) => seen.push([file, bytes.toString('latin1')]) });
+    expect(seen).toEqual([['cluster/pods.json', '{"items":[]}'], ['istiod/i/debug/config_dump/z1.json', big.toString('latin1')]]);
+    expect((await bundle.readBytes('istiod/i/debug/config_dump/z1.json')).equals(big)).toBe(true);
+    expect(bundle.sameFileAs('istiod/i/debug/config_dump/z2.json')).toBe('istiod/i/debug/config_dump/z1.json');
+    await bundle.close();
+  });
+
+  it('is not called for a zip (its entry sizes are not known exactly) nor a directory', async () => {
+    const zip = join(work, 'observed.zip');
+    await writeWithArchiver(zip, new ZipArchive(), sampleBundle(), TOP);
+    const seen: string[] = [];
+    const fromZip = await openBundle(zip, { tempRoot: temp, onFile: (file) => seen.push(file) });
+    expect(fromZip.list().length).toBeGreaterThan(0);
+    await fromZip.close();
+    const dir = join(work, 'tree');
+    await mkdir(join(dir, 'cluster'), { recursive: true });
+    await writeFile(join(dir, 'cluster', 'pods.json'), '{"items":[]}');
+    const fromDir = await openBundle(dir, { onFile: (file) => seen.push(file) });
+    expect(fromDir.list()).toEqual(['cluster/pods.json']);
+    await fromDir.close();
+    expect(seen).toEqual([]);
+  });
+});
