@@ -29,12 +29,20 @@ export interface AnalyzeBundleOptions {
 
 export async function analyzeBundle(bundle: BundleSource, rules: readonly Rule[], options: AnalyzeBundleOptions = {}): Promise<AnalysisResult> {
   const facts = await buildFacts(bundle, options.early ? { early: options.early } : {});
+  return analyzeFacts(facts, rules, options);
+}
+
+/**
+ * The rules over facts already built. The facts hold all a report shows (evidence included), so
+ * the bundle is no longer needed here: analyze removes an extracted archive meanwhile.
+ */
+export function analyzeFacts(facts: FactModel, rules: readonly Rule[], options: Omit<AnalyzeBundleOptions, 'early'> = {}): AnalysisResult {
   const evaluation = evaluateRules(rules, facts);
   const counts = Object.fromEntries(SEVERITIES.map((s) => [s, evaluation.findings.filter((f) => f.severity === s).length])) as Record<(typeof SEVERITIES)[number], number>;
   const report: Report = {
     schemaVersion: '1',
     tool: { name: 'ztunnel-bundle', version: toolVersion() },
-    bundle: { source: bundle.description, collectedAt: facts.bundle.collectedAt || null, ztunnelPods: facts.bundle.ztunnelCount },
+    bundle: { source: facts.bundle.source, collectedAt: facts.bundle.collectedAt || null, ztunnelPods: facts.bundle.ztunnelCount },
     summary: { ...counts, rulesRun: evaluation.rulesRun, rulesSkipped: evaluation.skipped.length, suppressed: 0 },
     findings: evaluation.findings,
     skippedRules: evaluation.skipped,

@@ -48,8 +48,14 @@ export async function runAnalyze(opts: AnalyzeOptions): Promise<number> {
   }
   const bundle: BundleSource = await opening;
   try {
-    const { analyzeBundle } = await import('../analyze/analyze.js');
-    const { report } = await analyzeBundle(bundle, ruleSet.rules, { suppressions: ruleSet.suppressions, early });
+    const [{ buildFacts }, { analyzeFacts }] = await Promise.all([import('../facts/build.js'), import('../analyze/analyze.js')]);
+    const facts = await buildFacts(bundle, { early });
+    // Everything the reports show is in the facts: an extracted archive is removed (on the thread
+    // pool) while the rules run.
+    const closing = bundle.close();
+    closing.catch(() => {}); // awaited below, unless the rules throw first
+    const { report } = analyzeFacts(facts, ruleSet.rules, { suppressions: ruleSet.suppressions });
+    await closing;
     const written = opts.formats.length > 0
       ? await (await import('../report/render.js')).writeReports(report, { formats: opts.formats, output: opts.output, stdout })
       : [];
