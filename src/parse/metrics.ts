@@ -82,6 +82,8 @@ function isNameChar(c: number, metric: boolean): boolean {
 /** A cursor over one line; every read either advances or throws LineError. */
 class Cursor {
   i = 0;
+  /** The next backslash at or after a label value's start (-1: none left; found again once passed). */
+  private backslash = -2;
   constructor(readonly s: string) {}
 
   get done(): boolean {
@@ -119,6 +121,16 @@ class Cursor {
   /** A double-quoted label value with the `\\`, `\"` and `\n` escapes. */
   quoted(): string {
     this.expect('"', 'a quoted label value');
+    // Nearly every value has no backslash before its closing quote: one slice, no loop.
+    const close = this.s.indexOf('"', this.i);
+    if (close !== -1) {
+      if (this.backslash !== -1 && this.backslash < this.i) this.backslash = this.s.indexOf('\\', this.i);
+      if (this.backslash === -1 || this.backslash > close) {
+        const value = this.s.slice(this.i, close);
+        this.i = close + 1;
+        return value;
+      }
+    }
     let out = '';
     let runStart = this.i;
     while (this.i < this.s.length) {
@@ -140,12 +152,27 @@ class Cursor {
     throw new LineError('unterminated label value');
   }
 
-  labels(): Record<string, string> {
+  /**
+   * A label name. The series of a family repeat the same names in the same order, so the name at
+   * this position on the previous line is tried first: when it is here, whole, it is taken as is,
+   * no slice made and no new key for the labels object to hash.
+   */
+  labelName(previous: string | undefined): string {
+    if (previous !== undefined && this.s.startsWith(previous, this.i) && !isNameChar(this.s.charCodeAt(this.i + previous.length), false)) {
+      this.i += previous.length;
+      return previous;
+    }
+    return this.name('a label name', false);
+  }
+
+  /** Labels in braces; `names` holds the previous line's label names and is updated with these. */
+  labels(names: string[] = []): Record<string, string> {
     const labels: Record<string, string> = {};
     this.expect('{', "'{'");
     this.skipSpaces();
-    while (this.peek() !== '}') {
-      const name = this.name('a label name', false);
+    for (let k = 0; this.peek() !== '}'; k++) {
+      const name = this.labelName(names[k]);
+      names[k] = name;
       this.skipSpaces();
       this.expect('=', "'=' after label name");
       this.skipSpaces();
@@ -181,10 +208,10 @@ function number(cursor: Cursor, what: string): number {
   return value;
 }
 
-function parseSample(line: string): MetricSample {
+function parseSample(line: string, labelNames: string[]): MetricSample {
   const cursor = new Cursor(line);
   const name = cursor.name('a metric name', true);
-  const labels = cursor.peek() === '{' ? cursor.labels() : {};
+  const labels = cursor.peek() === '{' ? cursor.labels(labelNames) : {};
   if (cursor.peek() !== ' ' && cursor.peek() !== '\t') throw new LineError(`expected a space before the value at column ${cursor.i + 1}`);
   cursor.skipSpaces();
   const sample: MetricSample = { name, labels, value: number(cursor, 'value') };
@@ -217,6 +244,13 @@ class MetricsReader {
   problemCount = 0;
   samples = 0;
   eof = false;
+  /** Label names of the last sample line, in order (see Cursor.labelName). */
+  private readonly labelNames: string[] = [];
+
+  /** True once a family exists: from then on the text cannot be refused as not metrics. */
+  get hasFamilies(): boolean {
+    return this.families.size > 0;
+  }
 
   problem(line: number, problem: string): void {
     this.problemCount++;
@@ -265,7 +299,7 @@ class MetricsReader {
 
   sample(line: string, lineNo: number): void {
     try {
-      const sample = parseSample(line);
+      const sample = parseSample(line, this.labelNames);
       this.familyOfSample(sample.name).samples.push(sample);
       this.samples++;
     } catch (err) {
@@ -279,8 +313,31 @@ class MetricsReader {
   }
 }
 
+export interface MetricsParseOptions {
+  /**
+   * Sample names (with their suffix) to parse; lines of other samples are skipped, by their name,
+   * without reading their labels. A ztunnel scrape is some 150 KB of per-connection series and
+   * analyze reads three sample names from it. Skipping starts only once the text has shown a
+   * family (a `# TYPE`/`# HELP`/`# UNIT` line or a parsed sample), after which no line can make
+   * the text be refused, so a text that is not metrics is refused as without options. Problems
+   * are those of the lines read. Each selected sample lands in a family whose name prefixes its
+   * own, as without options, so findSamples and sumSamples find the same samples.
+   */
+  samples?: ReadonlySet<string>;
+}
+
+/** A sample line's name: everything before its labels or value (what Cursor.name reads when the line parses). */
+function sampleNameOf(line: string): string {
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c === 0x7b /* { */ || c === 0x20 || c === 0x09) return line.slice(0, i);
+  }
+  return line;
+}
+
 /** Parses metrics text, returning the families and every problem found. See parseMetrics for errors. */
-export function parseMetricsText(text: string, file: string): MetricsParseResult {
+export function parseMetricsText(text: string, file: string, options: MetricsParseOptions = {}): MetricsParseResult {
+  const wanted = options.samples;
   const reader = new MetricsReader();
   let badLines = 0;
   let lineNo = 0;
@@ -298,8 +355,10 @@ export function parseMetricsText(text: string, file: string): MetricsParseResult
     }
     if (line.startsWith('#')) reader.comment(line, lineNo);
     else {
+      const sampleLine = line.trimStart();
+      if (wanted && reader.hasFamilies && !wanted.has(sampleNameOf(sampleLine))) continue;
       const before = reader.problemCount;
-      reader.sample(line.trimStart(), lineNo);
+      reader.sample(sampleLine, lineNo);
       if (reader.problemCount > before) badLines++;
     }
   }
@@ -316,8 +375,8 @@ export function parseMetricsText(text: string, file: string): MetricsParseResult
  * parseMetricsText to see them); throws BundleError only when the text is not empty and nothing in
  * it parses.
  */
-export function parseMetrics(text: string, file: string): MetricFamily[] {
-  return parseMetricsText(text, file).families;
+export function parseMetrics(text: string, file: string, options: MetricsParseOptions = {}): MetricFamily[] {
+  return parseMetricsText(text, file, options).families;
 }
 
 export type LabelMatch = Record<string, string | RegExp>;
