@@ -9,7 +9,7 @@
 import { createReadStream } from 'node:fs';
 import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
+import { createGunzip, type ZlibOptions } from 'node:zlib';
 import tarStream from 'tar-stream';
 import { BundleError } from '../errors.js';
 import type { EntryKind, ExtractionTarget } from './archive.js';
@@ -23,6 +23,13 @@ import type { BundleLimits } from './source.js';
  * bomb within one chunk of its limit.
  */
 const CHUNK_BYTES = 1024 * 1024;
+
+/**
+ * How far gunzip may inflate ahead of the entries being written and parsed: with one chunk, the
+ * thread pool and the main thread took turns (the main thread idle half the extraction); with a
+ * few chunks queued, inflating overlaps the main thread's work (onFile parsing, see archive.ts).
+ */
+const READ_AHEAD_BYTES = 8 * CHUNK_BYTES;
 
 /** Room for headers and padding per entry: a header, a pax or GNU long-name record, and padding. */
 const TAR_OVERHEAD_PER_ENTRY = 4096;
@@ -56,7 +63,7 @@ export async function readTar(options: ReadTarOptions, target: ExtractionTarget)
     () => new BundleError(options.archive, `the archive expands past ${formatBytes(rawLimit)} (its ${formatBytes(limits.maxTotalBytes)} limit plus tar headers)`),
   );
   const extract = tarStream.extract();
-  const stages: NodeJS.ReadWriteStream[] = options.gzip ? [createGunzip({ chunkSize: CHUNK_BYTES }), rawCap] : [rawCap];
+  const stages: NodeJS.ReadWriteStream[] = options.gzip ? [createGunzip({ chunkSize: CHUNK_BYTES, readableHighWaterMark: READ_AHEAD_BYTES } as ZlibOptions), rawCap] : [rawCap];
   const done = pipeline([createReadStream(options.file, { highWaterMark: CHUNK_BYTES }), ...stages, extract]);
   // Observed below; this keeps an early failure from being reported as unhandled meanwhile.
   done.catch(() => {});
