@@ -3,7 +3,7 @@
  * rule loads; evaluation binds `item` (the current fact) and `bundle` (bundle-wide facts).
  * Planned programs never throw: they return a CelError, which we surface as a rule error.
  */
-import { celEnv, isCelError, isCelList, isCelMap, isCelUint, mapType, parse, plan, CelScalar, type CelResult } from '@bufbuild/cel';
+import { celEnv, celList, celMap, isCelError, isCelList, isCelMap, isCelUint, mapType, parse, plan, CelScalar, type CelInput, type CelResult } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
 
 const env = celEnv({
@@ -45,14 +45,20 @@ export function evaluate(expr: CompiledExpression, item: object, bundle: object)
  * Facts to CEL input. Whole numbers become CEL ints (bigint) so that rule authors can write
  * `item.failures * 100 / item.connections > 5` without the double/int overload errors CEL
  * raises for JS numbers (which bind as doubles). Fact builders keep counts whole for this.
+ *
+ * Objects become CelMaps and arrays CelLists here, once, all the way down: given a plain object,
+ * @bufbuild/cel builds a new CelMap (a Map of its entries) each time an expression reads the
+ * variable or a field inside it, which for every rule times every fact was most of evaluation's
+ * time; given a CelMap or CelList it uses it as is. The values are those the library would have
+ * built: a map of the defined entries, in Object.entries order, and a list of the elements.
  */
 export function toCelInput(value: unknown): unknown {
   if (typeof value === 'number') return Number.isInteger(value) ? BigInt(value) : value;
-  if (Array.isArray(value)) return value.map(toCelInput);
+  if (Array.isArray(value)) return celList(value.map(toCelInput) as CelInput[]);
   if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = toCelInput(v);
-    return out;
+    const entries = new Map<string, unknown>();
+    for (const [k, v] of Object.entries(value)) if (v !== undefined) entries.set(k, toCelInput(v));
+    return celMap(entries as Map<string, CelInput>);
   }
   return value;
 }
