@@ -2,9 +2,9 @@
  * Parses bundle files while an archive is still being extracted. Extraction inflates on the
  * thread pool and mostly waits; the analysis used to start only once the last entry was written.
  * Handed each extracted file (openBundle's onFile), this parses the files the fact builders
- * would parse anyway (ztunnel config dumps and metrics, the cluster's pod, namespace and node
- * lists), with the very parser function they pass to FactReader, and keeps the result until
- * FactReader asks for that file with that function. Whatever it was not given, or given for
+ * would parse anyway (ztunnel config dumps and metrics; the cluster's pod, namespace, node and
+ * service lists), with the very parser function they pass to FactReader, and keeps the result
+ * until FactReader asks for that file with that function. Whatever it was not given, or given for
  * another parser, FactReader reads and parses as usual: the facts are the same either way.
  */
 import type { OnExtractedFile } from '../bundle/archive.js';
@@ -12,7 +12,7 @@ import { decodeText } from '../bundle/limits.js';
 import { cluster as clusterPaths, classifyPath } from '../bundle/paths.js';
 import { DEFAULT_LIMITS } from '../bundle/source.js';
 import { ConfigDumpParser, type ParsedDump } from '../parse/configDump-reuse.js';
-import { parseK8sList, type K8sList, type Namespace, type Node, type Pod } from '../parse/k8s.js';
+import { parseK8sList, type K8sList, type K8sObject, type Namespace, type Node, type Pod } from '../parse/k8s.js';
 import { summarizeMetrics, type ZtunnelMetrics } from './metrics.js';
 
 export type BytesParser<T> = (bytes: Buffer, file: string) => T;
@@ -22,6 +22,7 @@ export type TextParser<T> = (text: string, file: string) => T;
 export const parsePodList: TextParser<K8sList<Pod>> = (text, file) => parseK8sList<Pod>(text, file, 'PodList');
 export const parseNamespaceList: TextParser<K8sList<Namespace>> = (text, file) => parseK8sList<Namespace>(text, file, 'NamespaceList');
 export const parseNodeList: TextParser<K8sList<Node>> = (text, file) => parseK8sList<Node>(text, file, 'NodeList');
+export const parseServiceList: TextParser<K8sList<K8sObject>> = (text, file) => parseK8sList<K8sObject>(text, file, 'ServiceList');
 export const parseZtunnelMetrics: TextParser<ZtunnelMetrics> = summarizeMetrics;
 
 /** What became of one file parsed early. `text` is kept only for files whose builders need it. */
@@ -86,6 +87,7 @@ export class EarlyParses {
       case clusterPaths.pods: return { kind: 'text', parser: parsePodList, keepText: true };
       case clusterPaths.namespaces: return { kind: 'text', parser: parseNamespaceList, keepText: true };
       case clusterPaths.nodes: return { kind: 'text', parser: parseNodeList, keepText: true };
+      case clusterPaths.services: return { kind: 'text', parser: parseServiceList, keepText: false };
     }
     const info = classifyPath(path);
     if (info.kind === 'ztunnel-config-dump') return { kind: 'bytes', parser: this.parseConfigDump };

@@ -5,6 +5,7 @@
 import { cluster as clusterPaths, classifyPath } from '../bundle/paths.js';
 import { parseJson } from '../parse/json.js';
 import { parseK8sList, type DaemonSet, type IstioResource, type K8sList, type K8sObject, type NetworkPolicy } from '../parse/k8s.js';
+import { parseServiceList } from './early.js';
 import type { Inventory } from './inventory.js';
 import type { FactReader } from './reader.js';
 import type { Located } from './waypoints.js';
@@ -31,7 +32,7 @@ export async function loadClusterLists(reader: FactReader, inv: Inventory): Prom
     parsed.items.forEach((item, i) => istio.push({ item, file, pointer: parsed.pointers[i] ?? `/items/${i}`, plural: info.plural }));
   }
   return {
-    services: await list<K8sObject>(clusterPaths.services, 'ServiceList'),
+    services: await reader.parseValue(clusterPaths.services, parseServiceList), // maybe parsed early (early.ts)
     daemonSets: await list<DaemonSet>(clusterPaths.daemonSets, 'DaemonSetList'),
     networkPolicies: await list<NetworkPolicy>(clusterPaths.networkPolicies, 'NetworkPolicyList'),
     quotas: (quotas?.items ?? []) as ClusterLists['quotas'],

@@ -93,7 +93,7 @@ describe('EarlyParses', () => {
 
 describe('analysis with files parsed early', () => {
   it('reports the same whatever files are parsed early, in whatever order, damaged or not', async () => {
-    const parsed = fixture.list().filter((p) => /(^cluster\/(pods|namespaces|nodes)\.json$)|(^ztunnel\/[^/]+\/(config_dump\.json|metrics\.prom)$)/.test(p));
+    const parsed = fixture.list().filter((p) => /(^cluster\/(pods|namespaces|nodes|services)\.json$)|(^ztunnel\/[^/]+\/(config_dump\.json|metrics\.prom)$)/.test(p));
     expect(parsed.length).toBeGreaterThan(8);
     const damage = fc.constantFrom(...parsed).chain((path) => {
       const seed = readFileSync(join(FIXTURE, ...path.split('/')));
@@ -120,9 +120,9 @@ describe('analysis with files parsed early', () => {
     try {
       const fromArchive = await analyzeBundle(bundle, rules, { early });
       const fromDirectory = await analyzeBundle(fixture, rules);
-      // Every ztunnel's dump and metrics, and the three cluster lists.
+      // Every ztunnel's dump and metrics, and the four cluster lists.
       const ztunnels = new Set(fixture.list().filter((p) => p.startsWith('ztunnel/')).map((p) => p.split('/')[1]));
-      expect(early.stats.parsed).toBe(fixture.list().filter((p) => /^ztunnel\/[^/]+\/(config_dump\.json|metrics\.prom)$/.test(p)).length + 3);
+      expect(early.stats.parsed).toBe(fixture.list().filter((p) => /^ztunnel\/[^/]+\/(config_dump\.json|metrics\.prom)$/.test(p)).length + 4);
       expect(ztunnels.size).toBeGreaterThan(1);
       expect(early.stats.taken).toBe(early.stats.parsed);
       expect(comparable(fromArchive.report)).toEqual(comparable(fromDirectory.report));
