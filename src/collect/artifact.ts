@@ -5,14 +5,19 @@
  * istiod); throwing anything else records an error. The runner owns retries, timing and the manifest.
  */
 import type { KubeConfig } from '@kubernetes/client-node';
+import type { FileHit } from '../scan/file-scan.js';
 import type { KubeClient } from './kube-client.js';
 import type { LargeBodyRedaction } from './redact-payload.js';
 
 export type RedactionCounts = Record<string, number>;
 
 export type Payload =
-  /** `sha256` of `data`, when the producer already has it (saves hashing megabytes twice). */
-  | { kind: 'bytes'; data: Buffer; httpStatus?: number; redactions?: RedactionCounts; sha256?: string }
+  /**
+   * `sha256` of `data`, when the producer already has it (saves hashing megabytes twice); `scan`,
+   * the leak scan's hits in `data` as a bundle file at this task's path, when the producer scanned
+   * it (large bodies are scanned on a worker right after their redaction).
+   */
+  | { kind: 'bytes'; data: Buffer; httpStatus?: number; redactions?: RedactionCounts; sha256?: string; scan?: readonly FileHit[] }
   | { kind: 'file'; file: string; bytes: number; sha256: string; redactions?: RedactionCounts };
 
 export class Skipped extends Error {

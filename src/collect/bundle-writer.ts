@@ -12,6 +12,8 @@ import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { createGzip, type Gzip } from 'node:zlib';
 import { TarArchive, ZipArchive, type Archiver } from 'archiver';
+import type { FileHit } from '../scan/file-scan.js';
+import type { OutputScan } from './output-scan.js';
 
 export type ArchiveFormat = 'tar.gz' | 'zip';
 
@@ -22,6 +24,8 @@ export interface BundleWriterOptions {
   topFolder: string;
   /** Entry timestamps; the collection start, so a bundle's entries share one date. */
   date: Date;
+  /** Sees every entry as it is handed to the archive (collect's leak scan of what it writes). */
+  scan?: OutputScan;
 }
 
 export function formatForOutput(output: string): ArchiveFormat {
@@ -39,6 +43,8 @@ export const DEFAULT_MAX_BACKLOG_BYTES = 64 * 1024 ** 2;
 export interface EntryContent {
   /** Hex sha256 of the bytes, as recorded in the manifest; without it the entry is always a copy. */
   sha256?: string;
+  /** The leak scan's hits in these bytes, when the producer scanned them (for options.scan). */
+  hits?: readonly FileHit[];
 }
 
 /** archiver hands the entry data to tar-stream as the header; its types leave out hard links. */
@@ -93,10 +99,13 @@ export class BundleWriter {
   /** Returns 'link' when the entry was stored as a hard link to an earlier identical one. */
   addBuffer(path: string, data: Buffer | string, content: EntryContent = {}): 'copy' | 'link' {
     const bytes = typeof data === 'string' ? Buffer.byteLength(data) : data.length;
-    if (this.addLinkIfSeen(path, bytes, content.sha256)) return 'link';
-    this.queued(bytes);
-    this.archive.append(data, { name: this.entryName(path), date: this.options.date, mode: 0o644 });
-    return 'copy';
+    const stored = this.addLinkIfSeen(path, bytes, content.sha256) ? 'link' : 'copy';
+    if (stored === 'copy') {
+      this.queued(bytes);
+      this.archive.append(data, { name: this.entryName(path), date: this.options.date, mode: 0o644 });
+    }
+    this.options.scan?.add(path, { data }, { ...content, stored });
+    return stored;
   }
 
   /**
@@ -105,10 +114,13 @@ export class BundleWriter {
    */
   addFile(path: string, file: string, content: EntryContent & { bytes?: number } = {}): 'copy' | 'link' {
     const bytes = content.bytes ?? 0;
-    if (this.addLinkIfSeen(path, bytes, content.sha256)) return 'link';
-    this.queued(bytes);
-    this.archive.append(createReadStream(file), { name: this.entryName(path), date: this.options.date, mode: 0o644 });
-    return 'copy';
+    const stored = this.addLinkIfSeen(path, bytes, content.sha256) ? 'link' : 'copy';
+    if (stored === 'copy') {
+      this.queued(bytes);
+      this.archive.append(createReadStream(file), { name: this.entryName(path), date: this.options.date, mode: 0o644 });
+    }
+    this.options.scan?.add(path, { file, bytes }, { ...content, stored });
+    return stored;
   }
 
   /**
@@ -135,10 +147,13 @@ export class BundleWriter {
     return Math.max(0, this.appendedBytes - consumed);
   }
 
-  /** Resolves once the backlog is under the limit (at once if it is, or if writing has ended). */
-  waitForRoom(): Promise<void> {
-    if (this.state !== 'open' || this.backlogBytes() <= this.maxBacklogBytes) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.push(resolve));
+  /**
+   * Resolves once the backlog is under the limit (at once if it is, or if writing has ended), and
+   * so is the scan's (options.scan).
+   */
+  async waitForRoom(): Promise<void> {
+    if (this.state === 'open' && this.backlogBytes() > this.maxBacklogBytes) await new Promise<void>((resolve) => this.waiters.push(resolve));
+    await this.options.scan?.waitForRoom();
   }
 
   private queued(bytes: number): void {

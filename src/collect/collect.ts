@@ -10,9 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { ArtifactRecord, Manifest } from '../bundle/manifest.js';
+import { resolveLimits } from '../bundle/limits.js';
 import { MANIFEST } from '../bundle/paths.js';
+import { DEFAULT_LIMITS } from '../bundle/source.js';
+import type { ScanHit } from '../scan/scan.js';
 import type { ArtifactTask, CollectContext } from './artifact.js';
 import { BundleWriter, formatForOutput } from './bundle-writer.js';
+import { OutputScan } from './output-scan.js';
 import { RedactionMemo } from './redact-payload.js';
 import { RedactPool } from './redact-pool.js';
 import { KubeClient } from './kube-client.js';
@@ -46,6 +50,11 @@ export interface CollectRunOptions {
 export interface CollectResult {
   /** Undefined when the archive was discarded (second interrupt). */
   output?: string;
+  /**
+   * The leak scan of the archive, done while writing it: the hits scanBundle finds in it.
+   * Undefined when only reading the archive back can tell (see output-scan.ts), or no archive.
+   */
+  scanHits?: ScanHit[];
   status: Manifest['status'] | 'discarded';
   records: ArtifactRecord[];
   archiveBytes: number;
@@ -62,14 +71,16 @@ const VERSION_PATH = 'cluster/version.json';
 export async function collect(options: CollectRunOptions): Promise<CollectResult> {
   const startedAt = (options.now ?? (() => new Date()))();
   const spoolDir = await mkdtemp(join(tmpdir(), 'ztunnel-bundle-'));
-  const writer = new BundleWriter({ output: options.output, format: formatForOutput(options.output), topFolder: `ztunnel-bundle-${bundleStamp(startedAt)}`, date: startedAt });
+  const redactPool = new RedactPool();
+  const scanSettings = { maxTextBytes: readerMaxTextBytes() };
+  const scan = new OutputScan({ settings: scanSettings, pool: redactPool });
+  const writer = new BundleWriter({ output: options.output, format: formatForOutput(options.output), topFolder: `ztunnel-bundle-${bundleStamp(startedAt)}`, date: startedAt, scan });
   const interrupt = new AbortController();
   // Every in-flight request listens on this one signal; with concurrency 16+ node would warn.
   setMaxListeners(0, interrupt.signal);
   const onInterrupt = (): void => interrupt.abort();
   options.signal?.addEventListener('abort', onInterrupt, { once: true });
   if (options.signal?.aborted) onInterrupt();
-  const redactPool = new RedactPool();
   const ctx: CollectContext = {
     kc: options.kc,
     client: new KubeClient(options.kc),
@@ -78,7 +89,7 @@ export async function collect(options: CollectRunOptions): Promise<CollectResult
     maxLogBytes: options.maxLogBytes,
     ...(options.sinceSeconds ? { sinceSeconds: options.sinceSeconds } : {}),
     redact: options.redact,
-    largeBodies: { pool: redactPool, memo: new RedactionMemo() },
+    largeBodies: { pool: redactPool, memo: new RedactionMemo(), scan: scanSettings },
     spoolDir,
     signal: interrupt.signal,
   };
@@ -115,7 +126,8 @@ export async function collect(options: CollectRunOptions): Promise<CollectResult
       finishing.catch(() => {});
       return await discard();
     }
-    return { output: options.output, status: manifest.status, records: runner.records, archiveBytes: finished };
+    const scanHits = await scan.result();
+    return { output: options.output, status: manifest.status, records: runner.records, archiveBytes: finished, ...(scanHits ? { scanHits } : {}) };
   } catch (err) {
     await writer.discard();
     throw err;
@@ -151,6 +163,16 @@ async function planTasks(options: CollectRunOptions, ctx: CollectContext, runner
     ...pods.istiods.flatMap((p) => istiodTasks(p, ztunnels)),
     ...onNodes(pods.cniNodes, nodes).flatMap((p) => cniTasks(p)),
   ];
+}
+
+/** The bundle reader's limit for whole-file reads, which decides how the scan reads large JSON files. */
+function readerMaxTextBytes(): number {
+  try {
+    return resolveLimits().maxTextBytes;
+  } catch {
+    // A bad ZTUNNEL_BUNDLE_LIMITS: the scan's result is not used (output-scan.ts reads the archive back).
+    return DEFAULT_LIMITS.maxTextBytes;
+  }
 }
 
 function versionOf(tasks: readonly ArtifactTask[], payloads: readonly (import('./artifact.js').Payload | undefined)[]): string | undefined {

@@ -36,7 +36,7 @@ function portTask(path: string, pod: PodRef, port: number, podPath: string): Art
     run: async (ctx, signal) => {
       const res = await podGet(ctx, pod, port, podPath, signal);
       if (res.status !== 200) throw new RequestFailure(`HTTP ${res.status}: ${res.body.subarray(0, 200).toString('utf8').trim()}`, res.status);
-      return redactedLargeText(res.body, ctx.redact, res.status, ctx.largeBodies ?? {});
+      return redactedLargeText(res.body, ctx.redact, res.status, ctx.largeBodies ?? {}, path);
     },
   };
 }

@@ -5,8 +5,9 @@
  * the cluster returned; only a redacted Kubernetes object is re-serialized.
  */
 import { createHash } from 'node:crypto';
-import { redactBody, redactK8sObject, redactText } from '../redact/index.js';
+import { redactK8sObject, redactText } from '../redact/index.js';
 import type { Payload } from './artifact.js';
+import { finishBody, type BodyJob } from './artifact-work.js';
 import type { PooledRedaction, RedactPool } from './redact-pool.js';
 
 export function redactedK8sJson(body: Buffer, enabled: boolean, httpStatus?: number): Payload {
@@ -31,30 +32,54 @@ export function redactedText(body: Buffer, enabled: boolean, httpStatus?: number
   return { kind: 'bytes', data: text === original ? body : Buffer.from(text), httpStatus, redactions: counts };
 }
 
-/** Where large bodies are redacted: a worker pool, and a memo of recent identical bodies. */
+/**
+ * Where large bodies are redacted (and scanned): a worker pool, and a memo of recent identical
+ * bodies. With `scan`, the leak scan of the bytes that go into the archive is done there too and
+ * comes back with the payload (collect scans what it writes; see output-scan.ts).
+ */
 export interface LargeBodyRedaction {
   pool?: RedactPool;
   memo?: RedactionMemo;
+  scan?: ScanSettings;
+}
+
+/** What the scan of the archive's files needs to find the hits a read of the archive would. */
+export interface ScanSettings {
+  /** The bundle reader's limit for whole-file reads (it picks the scan's route for large JSON). */
+  maxTextBytes: number;
 }
 
 /** Bodies smaller than this are redacted in place: a worker round trip would cost more. */
-const LARGE_BODY_BYTES = 64 * 1024;
+export const LARGE_BODY_BYTES = 64 * 1024;
 
-/** redactedText for bodies that may be large (config dumps, debug views): same result, off the main thread. */
-export async function redactedLargeText(body: Buffer, enabled: boolean, httpStatus: number | undefined, via: LargeBodyRedaction): Promise<Payload> {
-  if (!enabled || body.length < LARGE_BODY_BYTES || (!via.pool && !via.memo)) return redactedText(body, enabled, httpStatus);
-  const key = via.memo?.key(body);
+/**
+ * redactedText for bodies that may be large (config dumps, debug views): same result, off the
+ * main thread. `path` is the artifact's bundle path, for the scan.
+ */
+export async function redactedLargeText(body: Buffer, enabled: boolean, httpStatus: number | undefined, via: LargeBodyRedaction, path?: string): Promise<Payload> {
+  const scanPath = via.scan && path !== undefined ? path : undefined;
+  if ((!enabled && scanPath === undefined) || body.length < LARGE_BODY_BYTES || (!via.pool && !via.memo)) return redactedText(body, enabled, httpStatus);
+  const digest = via.memo?.key(body);
+  // The scan's result depends on the route its path picks (large JSON block by block, else line by line).
+  const key = digest === undefined ? undefined : scanPath === undefined ? digest : `${digest}:${scanPath.endsWith('.json') ? 'json' : 'lines'}`;
   let pending = key === undefined ? undefined : via.memo?.get(key);
   if (!pending) {
-    pending = via.pool ? via.pool.redact(body) : Promise.resolve(redactBody(body));
+    const job: BodyJob = { body, redact: enabled, maxTextBytes: via.scan?.maxTextBytes ?? 0, ...(scanPath === undefined ? {} : { scanPath }) };
+    pending = via.pool ? via.pool.finishBody(job) : Promise.resolve(finishBody(job));
     if (key !== undefined) via.memo?.set(key, pending);
   }
   const result = await pending;
   const data = result.text === undefined ? body : Buffer.from(result.text);
-  // The memo's key is the body's digest: the manifest's too when redaction changed nothing.
-  return { kind: 'bytes', data, httpStatus, redactions: { ...result.counts }, ...(data === body && key !== undefined ? { sha256: key } : {}) };
+  return {
+    kind: 'bytes',
+    data,
+    httpStatus,
+    ...(enabled ? { redactions: { ...result.counts } } : {}),
+    // The memo's key is the body's digest: the manifest's too when redaction changed nothing.
+    ...(data === body && digest !== undefined ? { sha256: digest } : {}),
+    ...(result.hits ? { scan: result.hits } : {}),
+  };
 }
-
 
 /**
  * The redaction of recently seen large bodies, by content digest. istiod answers every ztunnel's

@@ -1,31 +1,38 @@
 /**
- * Redaction of large bodies on worker threads. Redaction is most of collect's CPU time (a regex
- * scan of every line), and on one thread it caps the speed-up concurrency can give: fetching,
- * port-forward framing and gzip wait behind it. The pool runs it on up to (cores - 1) workers,
- * at least one. Where no worker can run (the worker script is not compiled, as under the test
- * runner from src/, or a worker fails), the body is redacted on the calling thread instead, with
- * the same result: redaction is a pure function of the text.
+ * Redaction and leak scan of large artifacts on worker threads (artifact-work.ts). Both are a regex
+ * pass over every line, most of collect's CPU time, and on one thread they cap the speed-up
+ * concurrency can give: fetching, port-forward framing and gzip wait behind them. The pool runs
+ * them on up to (cores - 1) workers, at least one. Where no worker can run (the worker script is
+ * not compiled, as under the test runner from src/, or a worker fails), the job runs on the
+ * calling thread instead, with the same result: both are pure functions of the bytes.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { redactBody, type RedactionCounts } from '../redact/index.js';
+import type { FileHit } from '../scan/file-scan.js';
+import { finishBody, scanFile, type BodyJob, type BodyResult, type FileJob } from './artifact-work.js';
 
-/** A redaction result: `text` only when redaction changed something. */
-export interface PooledRedaction {
-  text?: string;
-  counts: RedactionCounts;
+/** A redaction result: `text` only when redaction changed something; `hits` when it was scanned. */
+export type PooledRedaction = BodyResult;
+
+/** What a worker is asked (redact-worker.ts). */
+export type WorkRequest = { id: number; op: 'body'; job: BodyJob } | { id: number; op: 'file'; job: FileJob };
+/** What a worker answers: the job's result, or the message of what it threw. */
+export type WorkAnswer = { id: number; result: BodyResult | FileHit[] } | { id: number; error: string };
+
+/** Runs a request on this thread. */
+export function runRequest(request: WorkRequest): BodyResult | FileHit[] {
+  return request.op === 'body' ? finishBody(request.job) : scanFile(request.job);
 }
-
-const inThread = (body: Buffer): PooledRedaction => redactBody(body);
 
 const WORKER_URL = new URL('./redact-worker.js', import.meta.url);
 const MAX_WORKERS = 4;
 
 interface Pending {
-  body: Buffer;
-  resolve: (result: PooledRedaction) => void;
+  request: WorkRequest;
+  resolve: (result: BodyResult | FileHit[]) => void;
+  reject: (err: Error) => void;
 }
 
 interface Slot {
@@ -40,23 +47,31 @@ export class RedactPool {
 
   constructor(private readonly size = Math.min(MAX_WORKERS, Math.max(1, availableParallelism() - 1))) {}
 
-  /** Redacts a UTF-8 body. */
-  redact(body: Buffer): Promise<PooledRedaction> {
-    const slot = this.slot();
-    if (!slot) return Promise.resolve(inThread(body));
-    const id = ++this.nextId;
-    return new Promise((resolve) => {
-      slot.inFlight.set(id, { body, resolve });
-      slot.worker.postMessage({ id, body });
-    });
+  /** Redacts (when job.redact) and scans (when job.scanPath) a UTF-8 body. */
+  finishBody(job: BodyJob): Promise<BodyResult> {
+    return this.run({ id: ++this.nextId, op: 'body', job }) as Promise<BodyResult>;
   }
 
-  /** Stops the workers; anything still in flight is redacted on this thread. */
+  /** Scans a file on disk as the bundle file `job.scanPath`. */
+  scanFile(job: FileJob): Promise<FileHit[]> {
+    return this.run({ id: ++this.nextId, op: 'file', job }) as Promise<FileHit[]>;
+  }
+
+  /** Stops the workers; anything still in flight runs on this thread. */
   async close(): Promise<void> {
     this.broken = true;
     const slots = this.slots.splice(0);
     for (const slot of slots) this.fallBack(slot);
     await Promise.all(slots.map((s) => s.worker.terminate()));
+  }
+
+  private run(request: WorkRequest): Promise<BodyResult | FileHit[]> {
+    const slot = this.slot();
+    if (!slot) return inThread(request);
+    return new Promise((resolve, reject) => {
+      slot.inFlight.set(request.id, { request, resolve, reject });
+      slot.worker.postMessage(request);
+    });
   }
 
   private slot(): Slot | undefined {
@@ -84,11 +99,12 @@ export class RedactPool {
     // Never keep the process alive for an idle worker.
     worker.unref();
     const slot: Slot = { worker, inFlight: new Map() };
-    worker.on('message', (m: { id: number; text?: string; counts: RedactionCounts }) => {
+    worker.on('message', (m: WorkAnswer) => {
       const pending = slot.inFlight.get(m.id);
       if (!pending) return;
       slot.inFlight.delete(m.id);
-      pending.resolve(m.text === undefined ? { counts: m.counts } : { text: m.text, counts: m.counts });
+      if ('error' in m) pending.reject(new Error(m.error));
+      else pending.resolve(m.result);
     });
     const fail = () => {
       const i = this.slots.indexOf(slot);
@@ -103,7 +119,15 @@ export class RedactPool {
   }
 
   private fallBack(slot: Slot): void {
-    for (const pending of slot.inFlight.values()) pending.resolve(inThread(pending.body));
+    for (const pending of slot.inFlight.values()) inThread(pending.request).then(pending.resolve, pending.reject);
     slot.inFlight.clear();
+  }
+}
+
+function inThread(request: WorkRequest): Promise<BodyResult | FileHit[]> {
+  try {
+    return Promise.resolve(runRequest(request));
+  } catch (err) {
+    return Promise.reject(err instanceof Error ? err : new Error(String(err)));
   }
 }

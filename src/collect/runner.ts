@@ -86,7 +86,7 @@ export class TaskRunner {
       return { bytes: payload.bytes, sha256: payload.sha256, ...counts };
     }
     const sha256 = payload.sha256 ?? createHash('sha256').update(payload.data).digest('hex');
-    this.options.writer.addBuffer(path, payload.data, { sha256 });
+    this.options.writer.addBuffer(path, payload.data, { sha256, ...(payload.scan ? { hits: payload.scan } : {}) });
     return {
       bytes: payload.data.length,
       sha256,

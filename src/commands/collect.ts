@@ -13,7 +13,7 @@ import { KubeClient, loadKubeConfig } from '../collect/kube-client.js';
 import { formatBytes, Progress } from '../collect/progress.js';
 import { openBundle } from '../bundle/open.js';
 import { ExitCode, ToolError, UsageError, errorText } from '../errors.js';
-import { scanBundle } from '../scan/scan.js';
+import { scanBundle, type ScanHit } from '../scan/scan.js';
 import { toolVersion } from '../util/package.js';
 
 export interface CollectOptions {
@@ -108,7 +108,7 @@ async function collectCommand(opts: CollectOptions, stderr: NodeJS.WritableStrea
     });
     progress.clear();
     stderr.write(`${summary(result, Date.now() - started)}\n`);
-    if (result.output) await scanOwnOutput(result.output, opts.redact, stderr);
+    if (result.output) printScan(result.scanHits ?? (await scanOwnOutput(result.output)), result.output, opts.redact, stderr);
     return exitCodeFor(result);
   } finally {
     signals.dispose();
@@ -117,22 +117,27 @@ async function collectCommand(opts: CollectOptions, stderr: NodeJS.WritableStrea
 
 /**
  * The post-redaction leak check on the bundle just written: redaction by pattern can miss, so
- * what still looks like a secret is listed before the user attaches the bundle anywhere.
+ * what still looks like a secret is listed before the user attaches the bundle anywhere. The
+ * collection scans what it writes (collect/output-scan.ts); reading the bundle back is for when
+ * only that can tell (an archive over the reader's limits, an overflow of hits).
  */
-async function scanOwnOutput(output: string, redacted: boolean, stderr: NodeJS.WritableStream): Promise<void> {
+async function scanOwnOutput(output: string): Promise<ScanHit[]> {
   const bundle = await openBundle(output);
   try {
-    const hits = await scanBundle(bundle);
-    if (hits.length === 0) {
-      stderr.write('scan: no secrets found in the bundle\n');
-      return;
-    }
-    stderr.write(`scan: ${hits.length} possible secret(s) remain${redacted ? '' : ' (collected with --no-redact)'}; check them before sharing the bundle:\n`);
-    for (const hit of hits.slice(0, 20)) stderr.write(`  ${hit.file}:${hit.line} ${hit.kind} ${hit.excerpt}\n`);
-    if (hits.length > 20) stderr.write(`  … ${hits.length - 20} more: ztunnel-bundle scan ${output}\n`);
+    return await scanBundle(bundle);
   } finally {
     await bundle.close();
   }
+}
+
+function printScan(hits: readonly ScanHit[], output: string, redacted: boolean, stderr: NodeJS.WritableStream): void {
+  if (hits.length === 0) {
+    stderr.write('scan: no secrets found in the bundle\n');
+    return;
+  }
+  stderr.write(`scan: ${hits.length} possible secret(s) remain${redacted ? '' : ' (collected with --no-redact)'}; check them before sharing the bundle:\n`);
+  for (const hit of hits.slice(0, 20)) stderr.write(`  ${hit.file}:${hit.line} ${hit.kind} ${hit.excerpt}\n`);
+  if (hits.length > 20) stderr.write(`  … ${hits.length - 20} more: ztunnel-bundle scan ${output}\n`);
 }
 
 export function exitCodeFor(result: Pick<CollectResult, 'status'>): number {
