@@ -66,6 +66,13 @@ export function splitCertState(raw: string): { state: string; reason: string } {
 export function decodePem(pem: string): { encoding: CertInfo['pemEncoding']; text?: string } {
   if (pem === '') return { encoding: 'absent' };
   if (pem.includes('-----BEGIN')) return { encoding: 'pem', text: pem };
+  // ztunnel writes canonical base64, which encodes back to itself: that settles it in native code,
+  // where the anchored regex below took longer than the decoding. Anything else takes the regex.
+  const bytes = Buffer.from(pem, 'base64');
+  if (bytes.toString('base64') === pem) {
+    const decoded = bytes.toString('utf8');
+    return decoded.includes('-----BEGIN') ? { encoding: 'base64', text: decoded } : { encoding: 'invalid' };
+  }
   const compacted = pem.replace(/\s+/g, '');
   if (/^[A-Za-z0-9+/]+={0,2}$/.test(compacted)) {
     const decoded = Buffer.from(compacted, 'base64').toString('utf8');
@@ -86,20 +93,26 @@ export function certValidAt(cert: Pick<CertInfo, 'validFrom' | 'expirationTime'>
   return at > from && at < to;
 }
 
+/** What a `pem` field gives a CertInfo: its encoding and, when it parses, the X.509 details. */
+type PemFacts = Pick<CertInfo, 'pemEncoding'> & Partial<CertInfo>;
+
 /**
- * Details of certificates already read, by PEM text: every ztunnel's dump repeats the root and
- * intermediate certificates, and X.509 parsing is the costly part of a certificate. Bounded.
+ * PEM fields already read, by their text as in the dump: every ztunnel's dump repeats the root and
+ * intermediate certificates, and decoding and X.509 parsing are the costly part of a certificate.
+ * Keyed by the field, so a repeat is not even decoded. Bounded (cleared when full).
  */
-const detailsByPem = new Map<string, Partial<CertInfo>>();
+const factsByPemField = new Map<string, PemFacts>();
 const MAX_REMEMBERED_CERTS = 1024;
 
-function x509Details(pemText: string): Partial<CertInfo> {
-  let details = detailsByPem.get(pemText);
-  if (details === undefined) {
-    if (detailsByPem.size >= MAX_REMEMBERED_CERTS) detailsByPem.clear();
-    detailsByPem.set(pemText, (details = readX509(pemText)));
+function pemFacts(field: string): PemFacts {
+  let facts = factsByPemField.get(field);
+  if (facts === undefined) {
+    const pem = decodePem(field);
+    facts = { pemEncoding: pem.encoding, ...(pem.text ? readX509(pem.text) : {}) };
+    if (factsByPemField.size >= MAX_REMEMBERED_CERTS) factsByPemField.clear();
+    factsByPemField.set(field, facts);
   }
-  return details;
+  return facts;
 }
 
 function readX509(pemText: string): Partial<CertInfo> {
@@ -124,7 +137,7 @@ function parseCert(ctx: FieldContext, raw: unknown, pointer: string, type: CertT
   const serialNumber = str(ctx, raw, 'serialNumber', pointer);
   const serialHex = serialNumber === undefined ? undefined : serialToHex(serialNumber);
   if (serialNumber !== undefined && serialHex === undefined) warn(ctx, childPointer(pointer, 'serialNumber'), 'serial number is not a decimal integer');
-  const pem = decodePem(str(ctx, raw, 'pem', pointer) ?? '');
+  const pem = pemFacts(str(ctx, raw, 'pem', pointer) ?? '');
   return compact({
     pointer,
     type,
@@ -132,8 +145,7 @@ function parseCert(ctx: FieldContext, raw: unknown, pointer: string, type: CertT
     serialHex,
     validFrom: str(ctx, raw, 'validFrom', pointer),
     expirationTime: str(ctx, raw, 'expirationTime', pointer),
-    pemEncoding: pem.encoding,
-    ...(pem.text ? x509Details(pem.text) : {}),
+    ...pem,
   });
 }
 
