@@ -11,7 +11,7 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { decodePem } from '../../src/parse/certs.js';
+import { decodePem, parseCertsDump } from '../../src/parse/certs.js';
 import { parseConfigDump } from '../../src/parse/configDump.js';
 
 /** decodePem as it was, with the regex over the whitespace-free field. */
@@ -116,5 +116,20 @@ describe.skipIf(!existsSync(upstreamDump))("certificates of istioctl's real conf
     // Of its two certificates, node:crypto gives one no subject at all: neither has details then.
     expect(checked).toBe(4);
     expect(parsed).toBe(2);
+  });
+});
+
+describe.skipIf(!existsSync(upstreamDump))('parseCertsDump without X.509 details (skipped: ../shared not present)', () => {
+  it('gives every field but subject, issuer, SAN and fingerprint, as with them', () => {
+    const raw = JSON.parse(readFileSync(upstreamDump, 'utf8')) as { certificates: Record<string, unknown>[] };
+    raw.certificates.forEach((entry, i) => {
+      const full = parseCertsDump({ warnings: [] }, entry, `/certificates/${i}`);
+      const lean = parseCertsDump({ warnings: [] }, entry, `/certificates/${i}`, { x509: false });
+      const strip = (c: Record<string, unknown>) => Object.fromEntries(Object.entries(c).filter(([k]) => !['subject', 'issuer', 'subjectAltName', 'fingerprint256'].includes(k)));
+      expect(lean.certs).toEqual(full.certs.map(strip));
+      expect({ ...lean, certs: [], leaf: undefined, root: undefined }).toEqual({ ...full, certs: [], leaf: undefined, root: undefined });
+      expect(lean.certs.every((c) => c.fingerprint256 === undefined)).toBe(true);
+    });
+    expect(raw.certificates.some((e, i) => parseCertsDump({ warnings: [] }, e, `/certificates/${i}`).certs.some((c) => c.fingerprint256 !== undefined))).toBe(true);
   });
 });
