@@ -6,6 +6,7 @@
  * it afterwards. One FileScanner per thread, so the blocks every ztunnel's config dump repeats
  * are scanned once per thread.
  */
+import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { redactBody, type RedactionCounts } from '../redact/index.js';
 import { FileScanner, type FileHit } from '../scan/file-scan.js';
@@ -18,6 +19,8 @@ export interface BodyJob {
   redact: boolean;
   /** The artifact's bundle path (it picks the scan's route); no scan without it. */
   scanPath?: string;
+  /** Whether to hash the final bytes (the manifest's sha256). */
+  hash?: boolean;
   /** Largest file the bundle reader reads whole (its maxTextBytes): the scan's route depends on it. */
   maxTextBytes: number;
 }
@@ -27,6 +30,8 @@ export interface BodyResult {
   text?: string;
   counts: RedactionCounts;
   hits?: FileHit[];
+  /** Hex sha256 of the final bytes (the text when there is one, else the body), when asked. */
+  sha256?: string;
 }
 
 /** A file on disk (a log spool file) to scan under its bundle path. */
@@ -46,10 +51,14 @@ function scannerFor(maxTextBytes: number): FileScanner {
 }
 
 export function finishBody(job: BodyJob): BodyResult {
-  const redacted = job.redact ? redactBody(job.body) : { counts: {} };
-  if (job.scanPath === undefined) return redacted;
+  const redacted: BodyResult = job.redact ? redactBody(job.body) : { counts: {} };
+  if (job.scanPath === undefined && !job.hash) return redacted;
   const final = redacted.text === undefined ? job.body : Buffer.from(redacted.text);
-  return { ...redacted, hits: scanBytes(job.scanPath, final, job.maxTextBytes) };
+  return {
+    ...redacted,
+    ...(job.scanPath === undefined ? {} : { hits: scanBytes(job.scanPath, final, job.maxTextBytes) }),
+    ...(job.hash ? { sha256: createHash('sha256').update(final).digest('hex') } : {}),
+  };
 }
 
 /** The hits scanBundle would find in a bundle file of these bytes at this path. */

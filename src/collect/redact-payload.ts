@@ -54,17 +54,17 @@ export const LARGE_BODY_BYTES = 64 * 1024;
 
 /**
  * redactedText for bodies that may be large (config dumps, debug views): same result, off the
- * main thread. `path` is the artifact's bundle path, for the scan.
+ * main thread, which also hashes the final bytes for the manifest. `path` is the artifact's
+ * bundle path, for the scan.
  */
 export async function redactedLargeText(body: Buffer, enabled: boolean, httpStatus: number | undefined, via: LargeBodyRedaction, path?: string): Promise<Payload> {
   const scanPath = via.scan && path !== undefined ? path : undefined;
   if ((!enabled && scanPath === undefined) || body.length < LARGE_BODY_BYTES || (!via.pool && !via.memo)) return redactedText(body, enabled, httpStatus);
-  const digest = via.memo?.key(body);
   // The scan's result depends on the route its path picks (large JSON block by block, else line by line).
-  const key = digest === undefined ? undefined : scanPath === undefined ? digest : `${digest}:${scanPath.endsWith('.json') ? 'json' : 'lines'}`;
+  const key = via.memo?.keyFor(body, scanPath === undefined ? 'none' : scanPath.endsWith('.json') ? 'json' : 'lines');
   let pending = key === undefined ? undefined : via.memo?.get(key);
   if (!pending) {
-    const job: BodyJob = { body, redact: enabled, maxTextBytes: via.scan?.maxTextBytes ?? 0, ...(scanPath === undefined ? {} : { scanPath }) };
+    const job: BodyJob = { body, redact: enabled, hash: true, maxTextBytes: via.scan?.maxTextBytes ?? 0, ...(scanPath === undefined ? {} : { scanPath }) };
     pending = via.pool ? via.pool.finishBody(job) : Promise.resolve(finishBody(job));
     if (key !== undefined) via.memo?.set(key, pending);
   }
@@ -75,40 +75,51 @@ export async function redactedLargeText(body: Buffer, enabled: boolean, httpStat
     data,
     httpStatus,
     ...(enabled ? { redactions: { ...result.counts } } : {}),
-    // The memo's key is the body's digest: the manifest's too when redaction changed nothing.
-    ...(data === body && digest !== undefined ? { sha256: digest } : {}),
+    ...(result.sha256 !== undefined ? { sha256: result.sha256 } : {}),
     ...(result.hits ? { scan: result.hits } : {}),
   };
 }
 
+/** What identifies a body in the memo: its bytes (kept) when small enough, else their digest. */
+export interface BodyKey {
+  route: string;
+  body?: Buffer;
+  digest?: string;
+}
+
 /**
- * The redaction of recently seen large bodies, by content digest. istiod answers every ztunnel's
+ * The redaction (and scan) of recently seen large bodies. istiod answers every ztunnel's
  * config_dump request with the same cluster state, so on a cluster of N nodes the same megabytes
- * arrive N times in a row; redaction is a pure function of the text, so they are redacted once
- * (requests for the same body in flight at once share one redaction). A handful of entries suffice
- * for that, and keep the memory bounded whatever the cluster size.
+ * arrive N times in a row; redaction and the scan are pure functions of the bytes, so they are
+ * done once (requests for the same body in flight at once share one). A handful of entries
+ * suffice for that, and keep the memory bounded whatever the cluster size. Bodies up to
+ * maxBodyBytes are recognised by comparing bytes (a memcmp, where hashing them on the main thread
+ * took half a second of a 100-node collect; the worker hashes each distinct body once); larger
+ * ones by their sha256, so the memo never holds more than a few of them.
  */
 export class RedactionMemo {
-  private readonly entries = new Map<string, Promise<PooledRedaction>>();
+  private entries: { key: BodyKey; result: Promise<PooledRedaction> }[] = [];
 
-  constructor(private readonly maxEntries = 4) {}
+  constructor(
+    private readonly maxEntries = 4,
+    private readonly maxBodyBytes = 16 * 1024 ** 2,
+  ) {}
 
-  key(body: Buffer): string {
-    return createHash('sha256').update(body).digest('hex');
+  keyFor(body: Buffer, route: string): BodyKey {
+    return body.length <= this.maxBodyBytes ? { route, body } : { route, digest: createHash('sha256').update(body).digest('hex') };
   }
 
-  get(key: string): Promise<PooledRedaction> | undefined {
-    const hit = this.entries.get(key);
-    if (hit) {
-      // Most recently used last, so the oldest is evicted first.
-      this.entries.delete(key);
-      this.entries.set(key, hit);
-    }
-    return hit;
+  get(key: BodyKey): Promise<PooledRedaction> | undefined {
+    const i = this.entries.findIndex((e) => e.key.route === key.route && (key.body ? e.key.body?.equals(key.body) === true : e.key.digest === key.digest));
+    if (i < 0) return undefined;
+    // Most recently used last, so the oldest is evicted first.
+    const [hit] = this.entries.splice(i, 1);
+    this.entries.push(hit!);
+    return hit!.result;
   }
 
-  set(key: string, result: Promise<PooledRedaction>): void {
-    this.entries.set(key, result);
-    while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+  set(key: BodyKey, result: Promise<PooledRedaction>): void {
+    this.entries.push({ key, result });
+    if (this.entries.length > this.maxEntries) this.entries = this.entries.slice(-this.maxEntries);
   }
 }
