@@ -11,7 +11,7 @@ import { DEFAULT_LIMITS } from '../bundle/source.js';
 import { DEFAULT_ENTROPY, type EntropyOptions } from './entropy.js';
 import { BlockMemo, MIN_BLOCK_FILE_BYTES, scanJsonBlocks } from './json-blocks.js';
 import { LineScanner, type LineHit } from './lines.js';
-import { linesOfBytes, readLines, type Line } from './read-lines.js';
+import { chunksOfBytes, linesOfChunks, readLines, type Line } from './read-lines.js';
 
 /** A hit inside one file. */
 export interface FileHit {
@@ -80,9 +80,14 @@ export class FileScanner {
       const found = this.scanJson(bytes, limit);
       if (found) return found;
     }
+    return this.scanChunks(chunksOfBytes(bytes), limit);
+  }
+
+  /** Hits of a file read synchronously in chunks, line by line, at most `limit`. */
+  scanChunks(chunks: Iterable<Buffer>, limit: number): FileHit[] {
     const scanner = this.lineScanner();
     const found: FileHit[] = [];
-    for (const lines of linesOfBytes(bytes, this.maxLineChars)) {
+    for (const lines of linesOfChunks(chunks, this.maxLineChars)) {
       if (scanLines(scanner, lines, found, limit)) break;
     }
     return found;

@@ -74,13 +74,18 @@ export async function* readLines(stream: Readable, maxLineChars: number): AsyncG
   if (last.length > 0) yield last;
 }
 
-/** The lines of bytes in memory, in batches, as readLines gives them for a file of these bytes. */
-export function* linesOfBytes(bytes: Buffer, maxLineChars: number): Generator<Line[]> {
+/** Lines of chunks read synchronously (bytes in memory, a file read with readSync), in batches. */
+export function* linesOfChunks(chunks: Iterable<Buffer>, maxLineChars: number): Generator<Line[]> {
   const splitter = new LineSplitter(maxLineChars);
-  for (let at = 0; at < bytes.length; at += FILE_CHUNK_BYTES) {
-    const lines = splitter.push(bytes.subarray(at, Math.min(bytes.length, at + FILE_CHUNK_BYTES)));
+  for (const chunk of chunks) {
+    const lines = splitter.push(chunk);
     if (lines.length > 0) yield lines;
   }
   const last = splitter.end();
   if (last.length > 0) yield last;
+}
+
+/** Bytes in memory in the chunks a file stream of them reads. */
+export function* chunksOfBytes(bytes: Buffer): Generator<Buffer> {
+  for (let at = 0; at < bytes.length; at += FILE_CHUNK_BYTES) yield bytes.subarray(at, Math.min(bytes.length, at + FILE_CHUNK_BYTES));
 }

@@ -17,11 +17,14 @@ import { openBundle } from '../../src/bundle/open.js';
 import type { BundleSource } from '../../src/bundle/source.js';
 import { collect } from '../../src/collect/collect.js';
 import { loadKubeConfig } from '../../src/collect/kube-client.js';
+import { OutputScan } from '../../src/collect/output-scan.js';
+import { LIMITS_ENV } from '../../src/bundle/limits.js';
 import { scanBundle, type ScanHit } from '../../src/scan/scan.js';
 import { startReplayServer } from '../../src/serve/server.js';
 import { makeBundle } from '../serve/fixture.js';
 import { SEEDED } from '../redact/seeded.js';
 import { PODS, clusterFiles, configDump } from './fixture.js';
+import { collectFromReplay, type CollectRun } from './replay.js';
 
 type Collect = typeof collect;
 /** The compiled collector: its RedactPool finds dist/collect/redact-worker.js and runs real workers. */
@@ -168,5 +171,49 @@ describe.each(IMPLEMENTATIONS)('collect scans what it writes, collector from %s'
     expect(readBack).toHaveLength(1000);
     expect(inStream).toEqual(readBack);
     expect(readBack.at(-1)!.file).toBe('cni/istio-cni-node-q8w4r/install-cni.log');
+  });
+});
+
+describe('OutputScan: when only reading the archive back can tell', () => {
+  const random = '9fK2xQ7vLm3RtB8wZp1NcY6sHd4JgE0uVa5Ti+Ok';
+  const entry = (scan: OutputScan, path: string, text: string) => scan.add(path, { data: text }, { stored: 'copy' });
+
+  it('answers with the hits, sorted by path, when the reader would open the archive', async () => {
+    const scan = new OutputScan({ settings: { maxTextBytes: 1 << 20 } });
+    entry(scan, 'ztunnel/b/ztunnel.log', `x ${random}\n`);
+    entry(scan, 'cluster/a.json', `{"k": "${random}"}\n`);
+    const hits = await scan.result();
+    expect(hits?.map((h) => h.file)).toEqual(['cluster/a.json', 'ztunnel/b/ztunnel.log']);
+  });
+
+  it('says "read it back" when the archive is over the reader limits, so the read gives its error', async () => {
+    process.env[LIMITS_ENV] = JSON.stringify({ maxEntries: 2 });
+    try {
+      const scan = new OutputScan({ settings: { maxTextBytes: 1 << 20 } });
+      for (const name of ['a', 'b', 'c']) entry(scan, `cluster/${name}.json`, '{}\n');
+      expect(await scan.result()).toBeUndefined();
+    } finally {
+      delete process.env[LIMITS_ENV];
+    }
+  });
+
+  it('says "read it back" once it holds far more hits than it reports', async () => {
+    const scan = new OutputScan({ settings: { maxTextBytes: 1 << 20 }, maxHits: 2 });
+    const lines = `id ${random}\n`.repeat(300);
+    entry(scan, 'cni/x/install-cni.log', lines);
+    expect(await scan.result()).toBeUndefined();
+  });
+
+  it('collect over the reader limits prints the reader error, as when it always read the archive back', async () => {
+    let run: CollectRun | undefined;
+    try {
+      // Once the replay server has read its own bundle: only collect's output is over the limit.
+      run = await collectFromReplay({ during: () => (process.env[LIMITS_ENV] = JSON.stringify({ maxEntries: 20 })) });
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(`ztunnel-bundle collect: ${run.output}: holds more than 20 entries, over the limit\n`);
+    } finally {
+      delete process.env[LIMITS_ENV];
+      await run?.cleanup();
+    }
   });
 });
