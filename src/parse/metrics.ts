@@ -321,7 +321,8 @@ export interface MetricsParseOptions {
    * family (a `# TYPE`/`# HELP`/`# UNIT` line or a parsed sample), after which no line can make
    * the text be refused, so a text that is not metrics is refused as without options. Problems
    * are those of the lines read. Each selected sample lands in a family whose name prefixes its
-   * own, as without options, so findSamples and sumSamples find the same samples.
+   * own, as without options, so findSamples and sumSamples find the same samples (in another
+   * order only when a `# TYPE` line follows samples of its family, which the text may not do).
    */
   samples?: ReadonlySet<string>;
 }
