@@ -40,7 +40,9 @@ export class EarlyParses {
   private readonly maxTextBytes: number;
 
   constructor(options: { maxTextBytes?: number } = {}) {
-    const dumps = new ConfigDumpParser();
+    // No fact reads a certificate's subject, issuer, SANs or fingerprint (inspect shows them), and
+    // OpenSSL takes about 150 µs per distinct certificate: 0.3 s at 2,000 identities.
+    const dumps = new ConfigDumpParser({ x509: false });
     this.parseConfigDump = (bytes, file) => dumps.parseBytes(bytes, file);
     this.maxTextBytes = options.maxTextBytes ?? DEFAULT_LIMITS.maxTextBytes;
   }

@@ -16,7 +16,7 @@
  */
 import {
   normalizeConfigDump, parseConfigDump, parseSection,
-  type ParsedSection, type ZtunnelConfigDump,
+  type ConfigDumpOptions, type ParsedSection, type ZtunnelConfigDump,
 } from './configDump.js';
 import { escapePointer, isObject } from './json-fields.js';
 import { MAX_JSON_DEPTH, parseJson } from './json.js';
@@ -57,6 +57,8 @@ export class ConfigDumpParser {
   private readonly known = new Map<SharedName, KnownSection[]>();
   readonly stats: ReuseStats = { dumps: 0, sectionsParsed: 0, sectionsReused: 0 };
 
+  constructor(private readonly options: ConfigDumpOptions = {}) {}
+
   /** One dump's text (decodeText's output); parseBytes is the same on the bytes it came from. */
   parse(text: string, file: string): ParsedDump {
     return this.parseBytes(Buffer.from(text, 'utf8'), file);
@@ -83,12 +85,12 @@ export class ConfigDumpParser {
     }
     if (!isObject(doc)) throw new BundleError(file, 'config dump is not a JSON object');
     const parsed = Object.fromEntries([...sections].map(([name, s]) => [name, s.parsed]));
-    const dump = normalizeConfigDump(doc, file, parsed);
+    const dump = normalizeConfigDump(doc, file, parsed, this.options);
     return { dump, lines: (pointers) => sectionLines(rest, members, sections, pointers) };
   }
 
   private ordinary(text: string, file: string): ParsedDump {
-    const dump = parseConfigDump(text, file);
+    const dump = parseConfigDump(text, file, this.options);
     return { dump, lines: (pointers) => linesOf(createLocator(text), pointers) };
   }
 

@@ -6,7 +6,7 @@
  * that is not JSON or not an object is an error; an odd field is dropped with a warning.
  */
 import { BundleError } from '../errors.js';
-import { parseCertsDump, type CertsDumpEntry } from './certs.js';
+import { parseCertsDump, type CertsDumpEntry, type ParseCertsOptions } from './certs.js';
 import {
   parseEndpoints, parsePolicy, parseService, parseWorkload,
   type ZtEndpoint, type ZtPolicy, type ZtService, type ZtWorkload,
@@ -100,10 +100,13 @@ interface ParsedSections {
   policies: ParsedSection<ZtPolicy>;
 }
 
-export function parseConfigDump(text: string, file: string): ZtunnelConfigDump {
+/** How much of a dump to read: `x509: false` leaves out what only `inspect` shows (see certs.ts). */
+export type ConfigDumpOptions = ParseCertsOptions;
+
+export function parseConfigDump(text: string, file: string, options: ConfigDumpOptions = {}): ZtunnelConfigDump {
   const doc = parseJson(text, file);
   if (!isObject(doc)) throw new BundleError(file, 'config dump is not a JSON object');
-  return normalizeConfigDump(doc, file);
+  return normalizeConfigDump(doc, file, {}, options);
 }
 
 /** Parses one shared section (the value of doc.workloads, doc.services or doc.policies). */
@@ -119,7 +122,7 @@ export function parseSection(name: SharedSectionName, value: unknown, pointer = 
  * The same normalization over an already parsed document. `known` holds sections already parsed
  * from identical text (ConfigDumpParser); the document's own value for those keys is then ignored.
  */
-export function normalizeConfigDump(doc: JsonObject, file: string, known: Partial<Record<SharedSectionName, ParsedSection>> = {}): ZtunnelConfigDump {
+export function normalizeConfigDump(doc: JsonObject, file: string, known: Partial<Record<SharedSectionName, ParsedSection>> = {}, options: ConfigDumpOptions = {}): ZtunnelConfigDump {
   const ctx: FieldContext = { warnings: [] };
   const legacy = LEGACY_KEYS.filter((k) => k in doc);
   if (legacy.length > 0) warn(ctx, '', `pre-1.22 dump keys (${legacy.join(', ')}) are not supported; their content is ignored`);
@@ -150,7 +153,7 @@ export function normalizeConfigDump(doc: JsonObject, file: string, known: Partia
     policies: sections.policies.items,
     certificates: (certificates?.value ?? []).flatMap((c, i) => {
       const pointer = childPointer('/certificates', i);
-      if (isObject(c)) return [parseCertsDump(ctx, c, pointer)];
+      if (isObject(c)) return [parseCertsDump(ctx, c, pointer, options)];
       warn(ctx, pointer, 'expected a certificate entry object');
       return [];
     }),

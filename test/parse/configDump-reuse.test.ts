@@ -92,4 +92,16 @@ describe.skipIf(!existsSync(upstream))("istioctl's dump.json through ConfigDumpP
     const parser = expectSameAsOrdinary([text, text]);
     expect(parser.stats.sectionsReused).toBe(3);
   });
+
+  it('leaves out only the X.509 details with x509: false (what analyze parses)', () => {
+    const text = readFileSync(upstream, 'utf8');
+    const full = new ConfigDumpParser().parse(text, 'dump.json').dump;
+    const lean = new ConfigDumpParser({ x509: false }).parse(text, 'dump.json').dump;
+    const details = (c: object) => ['subject', 'issuer', 'subjectAltName', 'fingerprint256'].filter((k) => k in c);
+    const fullCerts = full.certificates.flatMap((e) => e.certs);
+    expect(fullCerts.some((c) => details(c).length > 0)).toBe(true); // real certificates: OpenSSL reads them
+    const strip = (c: object) => Object.fromEntries(Object.entries(c).filter(([k]) => !details(c).includes(k)));
+    expect(lean.certificates.flatMap((e) => e.certs)).toEqual(fullCerts.map(strip));
+    expect({ ...lean, certificates: [] }).toEqual({ ...full, certificates: [] });
+  });
 });
