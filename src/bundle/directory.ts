@@ -9,7 +9,7 @@
 import { closeSync, constants, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PassThrough, type Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { BundleError } from '../errors.js';
 import { decodeText, tooBigForTextMessage } from './limits.js';
 import { MANIFEST } from './paths.js';
@@ -17,6 +17,9 @@ import type { BundleLimits, BundleSource } from './source.js';
 
 /** Names that only appear at the top of a bundle: seeing one means "this is the bundle's root". */
 export const BUNDLE_TOP_LEVEL: ReadonlySet<string> = new Set([MANIFEST, 'cluster', 'ztunnel', 'istiod', 'cni']);
+
+/** Files up to this size are read whole by openStream (see there). */
+const WHOLE_READ_BYTES = 1024 * 1024;
 
 // O_NOFOLLOW: the last path component must not be a link, even if one appeared after the scan.
 const READ_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW;
@@ -119,6 +122,31 @@ export class DirectoryBundle implements BundleSource {
       fd = openSync(absolute, READ_FLAGS);
     } catch (err) {
       throw readError(path, err);
+    }
+    // A small file (most logs of a bundle) is read at once, synchronously: a read stream costs
+    // thread-pool round trips (open, reads, close) per file, with the main thread idle meanwhile.
+    let size: number;
+    try {
+      size = fstatSync(fd).size;
+    } catch (err) {
+      closeSync(fd);
+      throw readError(path, err);
+    }
+    if (size <= WHOLE_READ_BYTES) {
+      try {
+        const bytes = Buffer.allocUnsafe(size);
+        let filled = 0;
+        while (filled < size) {
+          const bytesRead = readSync(fd, bytes, filled, size - filled, filled);
+          if (bytesRead === 0) break;
+          filled += bytesRead;
+        }
+        return Readable.from(filled === 0 ? [] : [bytes.subarray(0, filled)], { objectMode: false });
+      } catch (err) {
+        throw readError(path, err);
+      } finally {
+        closeSync(fd);
+      }
     }
     const out = new PassThrough();
     const file = createReadStream('', { fd });

@@ -136,6 +136,18 @@ describe('reading files', () => {
     expect(await text(bundle.openStream('ztunnel/z/ztunnel.log'))).toBe(log);
   });
 
+  it('streams small (read at once), empty and large (read in chunks) files alike', async () => {
+    const line = (i: number) => `2026-11-25T09:30:00.${String(i).padStart(6, '0')}Z\tinfo\taccess\tconnection complete\tsrc.addr=10.244.1.${i % 250}:4${i % 9999}\n`;
+    const large = Array.from({ length: 30000 }, (_, i) => line(i)).join(''); // over 1 MiB
+    const small = line(1);
+    await writeTree(root, { 'ztunnel/a/ztunnel.log': large, 'ztunnel/b/ztunnel.log': small, 'ztunnel/c/ztunnel.log': '' });
+    const bundle = await openBundle(root);
+    expect(Buffer.byteLength(large)).toBeGreaterThan(1024 * 1024);
+    expect(await text(bundle.openStream('ztunnel/a/ztunnel.log'))).toBe(large);
+    expect(await text(bundle.openStream('ztunnel/b/ztunnel.log'))).toBe(small);
+    expect(await text(bundle.openStream('ztunnel/c/ztunnel.log'))).toBe('');
+  });
+
   it('reports a file deleted after opening as a BundleError on the stream', async () => {
     await writeTree(root, { 'cluster/pods.json': '{}' });
     const bundle = await openBundle(root);
