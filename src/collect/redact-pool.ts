@@ -57,11 +57,15 @@ export class RedactPool {
     return this.run({ id: ++this.nextId, op: 'file', job }) as Promise<FileHit[]>;
   }
 
-  /** Stops the workers; anything still in flight runs on this thread. */
+  /**
+   * Stops the workers; a body still in flight is finished on this thread (a task may wait for
+   * it). A file scan still in flight is dropped (rejected): its only reader, the scan of the
+   * output, has its result by the time the pool closes, or no use for it (a discarded bundle).
+   */
   async close(): Promise<void> {
     this.broken = true;
     const slots = this.slots.splice(0);
-    for (const slot of slots) this.fallBack(slot);
+    for (const slot of slots) this.fallBack(slot, { dropFileScans: true });
     await Promise.all(slots.map((s) => s.worker.terminate()));
   }
 
@@ -118,8 +122,11 @@ export class RedactPool {
     return slot;
   }
 
-  private fallBack(slot: Slot): void {
-    for (const pending of slot.inFlight.values()) inThread(pending.request).then(pending.resolve, pending.reject);
+  private fallBack(slot: Slot, options: { dropFileScans?: boolean } = {}): void {
+    for (const pending of slot.inFlight.values()) {
+      if (options.dropFileScans && pending.request.op === 'file') pending.reject(new Error('the scan was dropped: the collection ended'));
+      else inThread(pending.request).then(pending.resolve, pending.reject);
+    }
     slot.inFlight.clear();
   }
 }
