@@ -15,6 +15,8 @@ import type { LineHit, LineScanner } from './lines.js';
 
 /** Files smaller than this are streamed as usual. */
 export const MIN_BLOCK_FILE_BYTES = 256 * 1024;
+/** Bytes of a part decoded at once (then a little more, to the end of the line). */
+const PART_WINDOW_BYTES = 1024 * 1024;
 /** Members smaller than this are not worth remembering. */
 const MIN_BLOCK_BYTES = 64 * 1024;
 
@@ -29,35 +31,58 @@ interface ScannedBlock {
  * Blocks already scanned in one scan of a bundle (one scanner configuration), and the large member
  * values they came from: locating a file's members reads every byte of it (src/parse/jsonMembers.ts)
  * unless a value is known to be the same bytes as one seen before, which one comparison settles.
+ * Copies are kept only of values that came back: the first time a value is seen, only its length
+ * and first bytes are noted; a value with the same length and first bytes later is copied (and
+ * its blocks remembered). The lists of a bundle's cluster/ folder, seen once and up to tens of MB,
+ * are never copied; a section every ztunnel repeats is scanned in full twice, then taken as known.
  */
 export class BlockMemo extends Memo<ScannedBlock> {
-  private readonly values = new Map<string, Buffer[]>();
+  private readonly values = new Map<string, ValueSeen[]>();
 
   /** Offset just past the value at `start` when its bytes are those of a value seen under this key. */
   knownEnd(key: string, bytes: Buffer, start: number): number | undefined {
-    for (const value of this.values.get(key) ?? []) {
-      const end = start + value.length;
-      if (end <= bytes.length && bytes.compare(value, 0, value.length, start, end) === 0) return end;
+    for (const { copy } of this.values.get(key) ?? []) {
+      if (copy === undefined) continue;
+      const end = start + copy.length;
+      if (end <= bytes.length && bytes.compare(copy, 0, copy.length, start, end) === 0) return end;
     }
     return undefined;
   }
 
   /**
-   * Remembers a large object or array value (a scalar's end depends on the byte after it, so a
-   * prefix match would not prove its end); a copy, the caller's buffer may be reused.
+   * Notes a large value just located (not known by knownEnd); true when it looks like one seen
+   * before, and is now copied: its blocks are then worth remembering. Only object and array values
+   * are copied (a scalar's end depends on the byte after it, so a prefix match would not prove it).
    */
-  rememberValue(key: string, bytes: Buffer, start: number, end: number): void {
-    if (bytes[start] !== 0x7b && bytes[start] !== 0x5b) return;
-    this.values.set(key, [Buffer.from(bytes.subarray(start, end)), ...(this.values.get(key) ?? [])].slice(0, 2));
+  noteValue(key: string, bytes: Buffer, start: number, end: number): boolean {
+    const length = end - start;
+    const head = bytes.subarray(start, start + Math.min(length, HEAD_BYTES));
+    const seen = this.values.get(key) ?? [];
+    const earlier = seen.find((v) => v.copy === undefined && v.length === length && v.head.equals(head));
+    const repeated = earlier !== undefined && (bytes[start] === 0x7b || bytes[start] === 0x5b);
+    const entry: ValueSeen = repeated ? { length, head: earlier.head, copy: Buffer.from(bytes.subarray(start, end)) } : { length, head: Buffer.from(head) };
+    this.values.set(key, [entry, ...seen.filter((v) => v !== earlier)].slice(0, VALUES_PER_KEY));
+    return repeated;
   }
 }
 
+/** A large value seen: its length and first bytes; a copy once it has been seen twice. */
+interface ValueSeen {
+  length: number;
+  head: Buffer;
+  copy?: Buffer;
+}
+
+const HEAD_BYTES = 1024;
+const VALUES_PER_KEY = 4;
+
 /**
  * The blocks of a JSON object's large members (lineBlocks of src/parse/jsonBlocks.ts), skipping
- * over values the memo has seen instead of reading them byte by byte. Any partition at line
- * breaks gives the same hits; this one matches lineBlocks' so block results are shared.
+ * over values the memo has seen instead of reading them byte by byte, each marked with whether
+ * its result is worth remembering (its value has come back). Any partition at line breaks gives
+ * the same hits; this one is lineBlocks'.
  */
-function blocksOf(bytes: Buffer, memo: BlockMemo): LineBlock[] | undefined {
+function blocksOf(bytes: Buffer, memo: BlockMemo): (LineBlock & { remember: boolean })[] | undefined {
   const known = new Set<number>();
   const members = topLevelMembers(bytes, MAX_JSON_DEPTH, (key, b, start) => {
     const end = memo.knownEnd(key, b, start);
@@ -65,15 +90,15 @@ function blocksOf(bytes: Buffer, memo: BlockMemo): LineBlock[] | undefined {
     return end;
   });
   if (members === undefined) return undefined;
-  const blocks: LineBlock[] = [];
+  const blocks: (LineBlock & { remember: boolean })[] = [];
   let after = 0;
   for (const member of members) {
     if (member.end - member.start < MIN_BLOCK_BYTES) continue;
-    if (!known.has(member.start)) memo.rememberValue(member.key, bytes, member.start, member.end);
+    const remember = known.has(member.start) || memo.noteValue(member.key, bytes, member.start, member.end);
     const start = bytes.indexOf(0x0a, member.start) + 1;
     const end = bytes.lastIndexOf(0x0a, member.end - 1) + 1;
     if (start <= 0 || end <= start || start < after) continue;
-    blocks.push({ key: member.key, start, end });
+    blocks.push({ key: member.key, start, end, remember });
     after = end;
   }
   return blocks;
@@ -92,15 +117,20 @@ export function scanJsonBlocks(bytes: Buffer, scanner: LineScanner, memo: BlockM
   let pos = 0;
   let line = 1;
   const scanPart = (start: number, end: number, onHit: HitSink): boolean => {
-    const text = bytes.toString('utf8', start, end);
-    const pieces = text.split('\n');
-    if (pieces[pieces.length - 1] === '') pieces.pop();
-    for (const piece of pieces) {
-      const full = piece.endsWith('\r') ? piece.slice(0, -1) : piece;
-      for (let at = 0; at === 0 || at < full.length; at += maxLineChars) {
-        for (const hit of scanner.scanLine(full.slice(at, at + maxLineChars))) if (!onHit(line, hit)) return false;
+    // Decoded a window of whole lines at a time: a list of tens of MB never sits in memory as one string.
+    for (let from = start; from < end; ) {
+      const next = from + PART_WINDOW_BYTES >= end ? end : bytes.indexOf(0x0a, from + PART_WINDOW_BYTES) + 1 || end;
+      const text = bytes.toString('utf8', from, Math.min(next, end));
+      from = Math.min(next, end);
+      const pieces = text.split('\n');
+      if (pieces[pieces.length - 1] === '') pieces.pop();
+      for (const piece of pieces) {
+        const full = piece.endsWith('\r') ? piece.slice(0, -1) : piece;
+        for (let at = 0; at === 0 || at < full.length; at += maxLineChars) {
+          for (const hit of scanner.scanLine(full.slice(at, at + maxLineChars))) if (!onHit(line, hit)) return false;
+        }
+        line++;
       }
-      line++;
     }
     return true;
   };
@@ -122,7 +152,7 @@ export function scanJsonBlocks(bytes: Buffer, scanner: LineScanner, memo: BlockM
         return !stopped;
       });
       if (stopped) return true;
-      memo.remember(block, bytes, state, { endState: scanner.state(), newlines: line - first, hits });
+      if (block.remember) memo.remember(block, bytes, state, { endState: scanner.state(), newlines: line - first, hits });
     }
     pos = block.end;
   }
