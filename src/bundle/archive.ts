@@ -30,6 +30,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { BundleError, errorText } from '../errors.js';
 import { BUNDLE_TOP_LEVEL, DirectoryBundle } from './directory.js';
+import { WRITE_FLAGS, WriteBehind } from './write-behind.js';
 import { ByteCap, formatBytes, formatBytesPair } from './limits.js';
 import type { BundleLimits } from './source.js';
 
@@ -82,7 +83,6 @@ const KIND_PROBLEMS: Record<Exclude<EntryKind, 'file' | 'directory' | 'hardlink'
   unknown: 'has an unsupported entry type',
 };
 
-const WRITE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
 
 /** Prefix of our extraction directories, so a leftover one is recognisable in /tmp. */
 export const TEMP_PREFIX = 'ztunnel-bundle-';
@@ -104,10 +104,10 @@ export interface OpenArchiveOptions {
 /**
  * Called, in archive order, with each regular file whose bytes extraction held in memory
  * (files up to BUFFERED_FILE_BYTES whose size the archive states exactly, i.e. tar entries), once
- * it is written. The buffer is reused for the next file: copy what you keep (a string decoded from
- * it is a copy). It must not throw: it is an observer, given
- * a chance to work on the file while the rest of the archive is extracted; files it is not given
- * (larger ones, zip entries, hard links) are read from the bundle as usual.
+ * its write has begun. The buffer is reused once the write is done: copy what you keep (a string
+ * decoded from it is a copy). It must not throw: it is an observer, given a chance to work on the
+ * file while the rest of the archive is extracted; files it is not given (larger ones, zip
+ * entries, hard links) are read from the bundle as usual.
  */
 export type OnExtractedFile = (path: string, bytes: Buffer) => void;
 
@@ -125,11 +125,13 @@ export async function openArchive(options: OpenArchiveOptions): Promise<Director
     await rm(dir, { recursive: true, force: true });
     liveTempDirs.delete(dir);
   };
+  const target = new ExtractionTarget({ dir, archive: options.archive, limits: options.limits, ...(options.onFile ? { onFile: options.onFile } : {}), ...(options.signal ? { signal: options.signal } : {}) });
   try {
-    const target = new ExtractionTarget({ dir, archive: options.archive, limits: options.limits, ...(options.onFile ? { onFile: options.onFile } : {}), ...(options.signal ? { signal: options.signal } : {}) });
     await options.read(target);
+    await target.finish();
     return new DirectoryBundle({ root: dir, files: target.files, sameAs: target.sameAs, description: options.archive, limits: options.limits, onClose: remove });
   } catch (err) {
+    await target.abandon();
     await remove();
     if (err instanceof BundleError) throw err;
     throw new BundleError(options.archive, `truncated or corrupt archive: ${oneLine(errorText(err))}`);
@@ -160,7 +162,7 @@ export class ExtractionTarget {
   private linkedBytes = 0;
   private readonly onFile: OnExtractedFile | undefined;
   private readonly signal: AbortSignal | undefined;
-  private scratch = Buffer.allocUnsafeSlow(64 * 1024);
+  private readonly writes = new WriteBehind();
 
   constructor(options: { dir: string; archive: string; limits: BundleLimits; onFile?: OnExtractedFile; signal?: AbortSignal }) {
     this.dir = options.dir;
@@ -235,6 +237,7 @@ export class ExtractionTarget {
     const absolute = join(this.dir, ...path.split('/'));
     await this.mkdir(dirname(absolute), at);
     const source = join(this.dir, ...target.split('/'));
+    await this.writes.settle(source);
     try {
       await link(source, absolute);
     } catch {
@@ -344,17 +347,14 @@ export class ExtractionTarget {
 
   /**
    * A file of known, bounded size: its bytes gathered in memory (under the same caps), then
-   * written, and shown to `observe` (onFile) while they are. Small files are written with
-   * synchronous calls (the thread-pool round trips would cost more than the write); larger ones on
-   * the thread pool, so that the write overlaps whatever `observe` does with the bytes.
+   * written, and shown to `observe` (onFile). Small files are written with synchronous calls (the
+   * thread-pool round trips would cost more than the write); larger ones on the thread pool, while
+   * the next entries are read (write-behind.ts).
    */
   private async writeBuffered(path: string, openContent: () => Readable, size: number, at: string, observe?: (bytes: Buffer) => void): Promise<void> {
     const absolute = join(this.dir, ...path.split('/'));
     await this.mkdir(dirname(absolute), at);
-    // One buffer for every such file (the biggest so far): a fresh one per multi-megabyte dump kept
-    // the garbage collector busy.
-    if (this.scratch.length < size) this.scratch = Buffer.allocUnsafeSlow(Math.max(size, 2 * this.scratch.length));
-    const data = this.scratch.subarray(0, size);
+    const data = this.writes.buffer(size);
     let received = 0;
     for await (const chunk of openContent() as AsyncIterable<Buffer>) {
       if (received + chunk.length > size) throw new BundleError(at, `holds more bytes than the ${size} its header declares`);
@@ -364,17 +364,19 @@ export class ExtractionTarget {
     }
     // The stream can end early when the archive is cut inside this entry.
     if (received !== size) throw new Error('unexpected end of archive inside this entry');
-    if (size <= SYNC_WRITE_BYTES) {
-      writeWholeSync(absolute, data, at);
-      observe?.(data);
-      return;
-    }
-    const writing = writeWhole(absolute, data, at);
-    try {
-      observe?.(data);
-    } finally {
-      await writing;
-    }
+    if (size <= SYNC_WRITE_BYTES) writeWholeSync(absolute, data, at);
+    else await this.writes.start(absolute, data, at);
+    observe?.(data);
+  }
+
+  /** Waits for the files still being written; throws if one could not be. */
+  async finish(): Promise<void> {
+    await this.writes.drain();
+  }
+
+  /** Waits for the writes still running, whatever their outcome, before the directory is removed. */
+  async abandon(): Promise<void> {
+    await this.writes.abandon();
   }
 
   private countTotal(bytes: number, at: string): void {
@@ -401,18 +403,6 @@ function writeWholeSync(absolute: string, data: Buffer, at: string): void {
     throw new BundleError(at, `cannot extract: ${(err as NodeJS.ErrnoException).code ?? errorText(err)}`);
   } finally {
     if (fd !== undefined) closeSync(fd);
-  }
-}
-
-async function writeWhole(absolute: string, data: Buffer, at: string): Promise<void> {
-  let handle;
-  try {
-    handle = await open(absolute, WRITE_FLAGS, 0o600);
-    for (let written = 0; written < data.length; ) written += (await handle.write(data, written, data.length - written)).bytesWritten;
-  } catch (err) {
-    throw new BundleError(at, `cannot extract: ${(err as NodeJS.ErrnoException).code ?? errorText(err)}`);
-  } finally {
-    await handle?.close().catch(() => {});
   }
 }
 
