@@ -17,19 +17,16 @@
  * will read it again). A link to anything else (absent, later, a directory, itself, another link,
  * outside the top folder, absolute or with '..') is refused. Duplicate entries
  * are refused rather than "later wins": a bundle never needs them, and two versions of one file
- * are a classic way to show different content to different tools. On any failure the directory is
- * removed before the error reaches the caller; close() removes it otherwise, and a process exit
- * hook removes any directory still open.
+ * are a classic way to show different content to different tools. The directory's life (removed
+ * on failure, on close(), or at exit) is open-archive.ts's concern.
  */
-import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
-import { constants } from 'node:fs';
-import { copyFile, link, mkdir, mkdtemp, open, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { closeSync, constants, openSync, writeSync } from 'node:fs';
+import { copyFile, link, mkdir, open } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { BundleError, errorText } from '../errors.js';
-import { BUNDLE_TOP_LEVEL, DirectoryBundle } from './directory.js';
+import { BUNDLE_TOP_LEVEL } from './directory.js';
 import { WRITE_FLAGS, WriteBehind } from './write-behind.js';
 import { ByteCap, formatBytes, formatBytesPair } from './limits.js';
 import type { BundleLimits } from './source.js';
@@ -84,59 +81,16 @@ const KIND_PROBLEMS: Record<Exclude<EntryKind, 'file' | 'directory' | 'hardlink'
 };
 
 
-/** Prefix of our extraction directories, so a leftover one is recognisable in /tmp. */
-export const TEMP_PREFIX = 'ztunnel-bundle-';
-
-export interface OpenArchiveOptions {
-  /** The archive path as the user typed it: the bundle's description and the prefix of every message. */
-  archive: string;
-  limits: BundleLimits;
-  /** Parent of the private extraction directory (default: os.tmpdir()). */
-  tempRoot?: string;
-  /** Reads the archive, handing every entry to the target in archive order. */
-  read: (target: ExtractionTarget) => Promise<void>;
-  /** See OnExtractedFile. */
-  onFile?: OnExtractedFile;
-  /** Stops the extraction at the next entry (the caller no longer wants the bundle). */
-  signal?: AbortSignal;
-}
-
 /**
  * Called, in archive order, with each regular file whose bytes extraction held in memory
  * (files up to BUFFERED_FILE_BYTES whose size the archive states exactly, i.e. tar entries), once
  * its write has begun. The buffer is reused once the write is done: copy what you keep (a string
  * decoded from it is a copy). It must not throw: it is an observer, given a chance to work on the
  * file while the rest of the archive is extracted; files it is not given (larger ones, zip
- * entries, hard links) are read from the bundle as usual.
+ * entries, hard links) are read from the bundle as usual. Extraction waits for a promise it
+ * returns (extract-worker.ts: until the main thread has caught up).
  */
-export type OnExtractedFile = (path: string, bytes: Buffer) => void;
-
-/** Extracts an archive and returns it as a bundle that owns (and on close removes) its directory. */
-export async function openArchive(options: OpenArchiveOptions): Promise<DirectoryBundle> {
-  const parent = options.tempRoot ?? tmpdir();
-  let dir: string;
-  try {
-    dir = await mkdtemp(join(parent, TEMP_PREFIX));
-  } catch (err) {
-    throw new BundleError(parent, `cannot create a temporary directory to extract ${options.archive}: ${(err as NodeJS.ErrnoException).code ?? errorText(err)}`);
-  }
-  trackTempDir(dir);
-  const remove = async (): Promise<void> => {
-    await rm(dir, { recursive: true, force: true });
-    liveTempDirs.delete(dir);
-  };
-  const target = new ExtractionTarget({ dir, archive: options.archive, limits: options.limits, ...(options.onFile ? { onFile: options.onFile } : {}), ...(options.signal ? { signal: options.signal } : {}) });
-  try {
-    await options.read(target);
-    await target.finish();
-    return new DirectoryBundle({ root: dir, files: target.files, sameAs: target.sameAs, description: options.archive, limits: options.limits, onClose: remove });
-  } catch (err) {
-    await target.abandon();
-    await remove();
-    if (err instanceof BundleError) throw err;
-    throw new BundleError(options.archive, `truncated or corrupt archive: ${oneLine(errorText(err))}`);
-  }
-}
+export type OnExtractedFile = (path: string, bytes: Buffer) => void | Promise<void>;
 
 /**
  * Where entries land: checks each one (name, type, top folder, duplicates, limits) and writes
@@ -351,7 +305,7 @@ export class ExtractionTarget {
    * thread-pool round trips would cost more than the write); larger ones on the thread pool, while
    * the next entries are read (write-behind.ts).
    */
-  private async writeBuffered(path: string, openContent: () => Readable, size: number, at: string, observe?: (bytes: Buffer) => void): Promise<void> {
+  private async writeBuffered(path: string, openContent: () => Readable, size: number, at: string, observe?: (bytes: Buffer) => void | Promise<void>): Promise<void> {
     const absolute = join(this.dir, ...path.split('/'));
     await this.mkdir(dirname(absolute), at);
     const data = this.writes.buffer(size);
@@ -366,7 +320,7 @@ export class ExtractionTarget {
     if (received !== size) throw new Error('unexpected end of archive inside this entry');
     if (size <= SYNC_WRITE_BYTES) writeWholeSync(absolute, data, at);
     else await this.writes.start(absolute, data, at);
-    observe?.(data);
+    await observe?.(data);
   }
 
   /** Waits for the files still being written; throws if one could not be. */
@@ -429,21 +383,4 @@ function displayName(name: string): string {
   // eslint-disable-next-line no-control-regex
   const escaped = name.replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
   return escaped.length > 200 ? `${escaped.slice(0, 200)}…` : escaped;
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
-}
-
-const liveTempDirs = new Set<string>();
-let exitHookInstalled = false;
-
-/** Remembers an extraction directory so that an exit without close() still removes it. */
-function trackTempDir(dir: string): void {
-  liveTempDirs.add(dir);
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.once('exit', () => {
-    for (const leftover of liveTempDirs) rmSync(leftover, { recursive: true, force: true });
-  });
 }

@@ -6,11 +6,12 @@
 import { open, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { BundleError } from '../errors.js';
-import { openArchive, type OnExtractedFile } from './archive.js';
+import type { OnExtractedFile } from './archive.js';
+import { openArchive } from './open-archive.js';
+import type { ArchiveFormat } from './extract.js';
 import { DirectoryBundle, findBundleRoot, scanDirectory } from './directory.js';
 import { resolveLimits } from './limits.js';
 import type { BundleLimits, BundleSource } from './source.js';
-import { readTar } from './tar.js';
 
 export interface OpenBundleOptions {
   /** Overrides of DEFAULT_LIMITS (source.ts). */
@@ -21,9 +22,10 @@ export interface OpenBundleOptions {
   onFile?: OnExtractedFile;
   /** Stops extracting an archive early (the open then fails; a directory ignores it). */
   signal?: AbortSignal;
+  /** Extract an archive on a worker thread (default: for large archives; see archive.ts). */
+  inWorker?: boolean;
 }
 
-type BundleFormat = 'gzip' | 'tar' | 'zip';
 
 const NOT_A_BUNDLE = 'not a bundle: expected a directory, .tar.gz/.tgz or .zip';
 
@@ -44,20 +46,20 @@ export async function openBundle(path: string, options: OpenBundleOptions = {}):
   }
   const format = info.isFile() ? await sniffFormat(path) : undefined;
   if (format === undefined) throw new BundleError(path, NOT_A_BUNDLE);
-  const common = { file: path, archive: path, limits };
   return openArchive({
+    file: path,
     archive: path,
+    format,
     limits,
     ...(options.tempRoot === undefined ? {} : { tempRoot: options.tempRoot }),
     ...(options.onFile === undefined ? {} : { onFile: options.onFile }),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
-    // unzipper (and its dependencies) load only for a zip: 50 ms of every analyze otherwise.
-    read: async (target) => (format === 'zip' ? (await import('./zip.js')).readZip(common, target) : readTar({ ...common, gzip: format === 'gzip' }, target)),
+    ...(options.inWorker === undefined ? {} : { inWorker: options.inWorker }),
   });
 }
 
 /** The archive format from the first bytes: gzip 1f 8b, zip "PK\3\4" (or an empty zip's "PK\5\6"), tar "ustar" at 257. */
-async function sniffFormat(path: string): Promise<BundleFormat | undefined> {
+async function sniffFormat(path: string): Promise<ArchiveFormat | undefined> {
   let head: Buffer;
   try {
     const handle = await open(path, 'r');

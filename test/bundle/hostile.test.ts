@@ -2,7 +2,8 @@
  * Hostile archives, generated here: path traversal, absolute and Windows paths, links, devices,
  * too many entries, compression bombs, truncation, duplicates. Each must be refused with a
  * one-line BundleError naming the archive (and the entry), write nothing outside the private
- * extraction directory, and leave no extraction directory behind.
+ * extraction directory, and leave no extraction directory behind. The hostile archives are also
+ * opened with the compiled reader on a worker thread (extract.ts), which must refuse them alike.
  */
 import { createWriteStream } from 'node:fs';
 import { readFile, stat, writeFile } from 'node:fs/promises';
@@ -13,7 +14,8 @@ import { Readable } from 'node:stream';
 import { createDeflateRaw, createGzip } from 'node:zlib';
 import tarStream from 'tar-stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openBundle } from '../../src/bundle/open.js';
+import { openBundle, type OpenBundleOptions } from '../../src/bundle/open.js';
+import type { BundleSource } from '../../src/bundle/source.js';
 import type { BundleLimits } from '../../src/bundle/source.js';
 import { BundleError } from '../../src/errors.js';
 import { entriesOf, makeTempRoot, removeTempRoot, writeTar, zeros, zipBytes, type TarEntrySpec, type ZipEntrySpec } from './helpers.js';
@@ -48,15 +50,22 @@ interface HostileCase {
   problem: string | RegExp;
 }
 
+type Open = (path: string, options: OpenBundleOptions) => Promise<BundleSource>;
+
+/** The compiled reader, extracting on a worker thread (dist/bundle/extract-worker.js). */
+const compiled = (await import(new URL('../../dist/bundle/open.js', import.meta.url).href)) as { openBundle: Open };
+const compiledErrors = (await import(new URL('../../dist/errors.js', import.meta.url).href)) as { BundleError: typeof BundleError };
+const inWorker: Open = (path, options) => compiled.openBundle(path, { ...options, inWorker: true });
+
 /** Opens the archive, expects the refusal, then checks nothing was left or written anywhere. */
-async function expectRefused(c: HostileCase): Promise<BundleError> {
+async function expectRefused(c: HostileCase, open: Open = openBundle): Promise<BundleError> {
   const path = join(work, c.file);
   await c.write(path);
-  const error = await openBundle(path, { tempRoot: temp, limits: SMALL }).then(
+  const error = await open(path, { tempRoot: temp, limits: SMALL }).then(
     () => undefined,
     (err: unknown) => err,
   );
-  expect(error).toBeInstanceOf(BundleError);
+  expect(error).toBeInstanceOf(open === openBundle ? BundleError : compiledErrors.BundleError);
   const bundleError = error as BundleError;
   expect(bundleError.message.startsWith(`${path}: `)).toBe(true);
   const problem = bundleError.message.slice(path.length + 2);
@@ -354,13 +363,19 @@ describe('hostile .zip', () => {
   });
 });
 
+describe('hostile archives extracted on a worker thread', () => {
+  it.each([...tarCases, ...zipCases])('refuses $name', async (c) => {
+    await expectRefused(c, inWorker);
+  });
+});
+
 /** 200 MB of zeros, deflated as a stream (about 200 KB). */
 async function deflatedZeros(): Promise<Buffer> {
   return buffer(zeros(BOMB_BYTES).pipe(createDeflateRaw({ level: 9 })));
 }
 
 describe('compression bombs', () => {
-  it('stops a .tar.gz holding a 200 MB file of zeros at the per-file limit', async () => {
+  it.each([['on this thread', openBundle], ['on a worker thread', inWorker]] as const)('stops a .tar.gz holding a 200 MB file of zeros at the per-file limit, %s', async (_, open) => {
     const started = Date.now();
     const error = await expectRefused({
       name: 'gzip bomb',
@@ -370,7 +385,7 @@ describe('compression bombs', () => {
         expect((await stat(path)).size).toBeLessThan(MB);
       },
       problem: `${TOP}/ztunnel/z/ztunnel.log: declares 200 MB, over the 10 MB per-file limit`,
-    });
+    }, open);
     expect(error.file).toContain('ztunnel.log');
     expect(Date.now() - started).toBeLessThan(20_000);
   });
@@ -450,7 +465,7 @@ describe('damaged archives and non-archives', () => {
     await writeTar(path, [topDir, { name: `${TOP}/ztunnel/z/ztunnel.log`, content: log }, { name: `${TOP}/cluster/pods.json`, content: '{"items":[]}' }], { gzip: true });
   }
 
-  it('refuses a .tar.gz cut in half', async () => {
+  it.each([['on this thread', openBundle], ['on a worker thread', inWorker]] as const)('refuses a .tar.gz cut in half, %s', async (_, open) => {
     await expectRefused({
       name: 'truncated tgz',
       file: 'cut.tgz',
@@ -459,8 +474,8 @@ describe('damaged archives and non-archives', () => {
         const bytes = await readFile(path);
         await writeFile(path, bytes.subarray(0, Math.floor(bytes.length / 2)));
       },
-      problem: 'truncated or corrupt archive: unexpected end of archive inside this entry',
-    });
+      problem: /^truncated or corrupt archive: unexpected end of (archive inside this entry|file)$/,
+    }, open);
   });
 
   it('refuses a .zip cut in half', async () => {
