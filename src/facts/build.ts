@@ -40,6 +40,8 @@ function located<T>(file: string, list: { items: T[]; pointers: string[] } | und
 
 async function scanLog(bundle: BundleSource, reader: FactReader, file: string, source: { component: Component; pod: string; node: string }): Promise<LogSummary | undefined> {
   if (!bundle.has(file)) return undefined;
+  const early = reader.early?.takeLog(file, source);
+  if (early) return early;
   const aggregator = new LogAggregator({ ...source, file });
   try {
     for await (const event of readLogEvents(bundle.openStream(file), { file })) aggregator.add(event);

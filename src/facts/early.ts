@@ -1,11 +1,14 @@
 /**
  * Parses bundle files while an archive is still being extracted. Extraction inflates on the
- * thread pool and mostly waits; the analysis used to start only once the last entry was written.
- * Handed each extracted file (openBundle's onFile), this parses the files the fact builders
- * would parse anyway (ztunnel config dumps and metrics; the cluster's pod, namespace, node and
- * service lists), with the very parser function they pass to FactReader, and keeps the result
- * until FactReader asks for that file with that function. Whatever it was not given, or given for
- * another parser, FactReader reads and parses as usual: the facts are the same either way.
+ * thread pool (or a worker thread) and the analysis used to start only once the last entry was
+ * written. Handed each extracted file (openBundle's onFile), this parses the files the fact
+ * builders would parse anyway (ztunnel config dumps and metrics; the cluster's pod, namespace,
+ * node and service lists), with the very parser function they pass to FactReader, and keeps the
+ * result until FactReader asks for that file with that function; and it reads the ztunnel,
+ * istio-cni and istiod logs into the same aggregators buildFacts streams them into, placing
+ * their events on the pod's node only when buildFacts asks (the pod list may come later in the
+ * archive). Whatever it was not given, or given for another parser or pod, FactReader reads and
+ * parses as usual: the facts are the same either way.
  */
 import type { OnExtractedFile } from '../bundle/archive.js';
 import { decodeText } from '../bundle/limits.js';
@@ -13,6 +16,9 @@ import { cluster as clusterPaths, classifyPath } from '../bundle/paths.js';
 import { DEFAULT_LIMITS } from '../bundle/source.js';
 import { ConfigDumpParser, type ParsedDump } from '../parse/configDump-reuse.js';
 import { parseK8sList, type K8sList, type K8sObject, type Namespace, type Node, type Pod } from '../parse/k8s.js';
+import { LogEventReader } from '../parse/logs-stream.js';
+import type { LogEvent } from '../parse/logs-types.js';
+import { LogAggregator, type Component, type LogSummary } from './logs.js';
 import { summarizeMetrics, type ZtunnelMetrics } from './metrics.js';
 
 export type BytesParser<T> = (bytes: Buffer, file: string) => T;
@@ -37,6 +43,8 @@ export class EarlyParses {
   /** Files parsed early, and how many of them the fact builders took: for tests and the bench. */
   readonly stats = { parsed: 0, taken: 0 };
   private readonly results = new Map<string, EarlyResult>();
+  /** Logs read early, by path: their groups so far, with the pod they belong to. */
+  private readonly logs = new Map<string, { component: Component; pod: string; aggregator: LogAggregator }>();
   private readonly maxTextBytes: number;
 
   constructor(options: { maxTextBytes?: number } = {}) {
@@ -54,6 +62,12 @@ export class EarlyParses {
   readonly offer: OnExtractedFile = (path, bytes) => {
     // A file too big to read whole is refused by the reader with a message; leave that to it.
     if (bytes.length > this.maxTextBytes) return;
+    const log = logOf(path);
+    if (log) {
+      this.stats.parsed++;
+      this.logs.set(path, { ...log, aggregator: aggregateLog(path, log, bytes) });
+      return;
+    }
     const plan = this.planFor(path);
     if (plan === undefined) return;
     this.stats.parsed++;
@@ -81,6 +95,19 @@ export class EarlyParses {
     return result;
   }
 
+  /**
+   * The summary of a log read early, if it is the log of that component's pod, with the events
+   * placed on `source.node` (the pod list may not have been extracted when the log was read).
+   * Handed over once; undefined otherwise (then buildFacts streams the log as usual).
+   */
+  takeLog(path: string, source: { component: Component; pod: string; node: string }): LogSummary | undefined {
+    const log = this.logs.get(path);
+    if (log === undefined || log.component !== source.component || log.pod !== source.pod) return undefined;
+    this.logs.delete(path);
+    this.stats.taken++;
+    return log.aggregator.summary(source.node);
+  }
+
   private planFor(path: string):
     | { kind: 'bytes'; parser: BytesParser<unknown> }
     | { kind: 'text'; parser: TextParser<unknown>; keepText: boolean }
@@ -96,4 +123,38 @@ export class EarlyParses {
     if (info.kind === 'ztunnel-metrics') return { kind: 'text', parser: parseZtunnelMetrics, keepText: false };
     return undefined;
   }
+}
+
+/** Which component's log a path is, and of which pod (the paths buildFacts reads logs from). */
+function logOf(path: string): { component: Component; pod: string } | undefined {
+  const info = classifyPath(path);
+  switch (info.kind) {
+    case 'ztunnel-log':
+    case 'ztunnel-previous-log':
+      return { component: 'ztunnel', pod: info.pod };
+    case 'cni-log':
+      return { component: 'istio-cni', pod: info.pod };
+    case 'istiod-log':
+      return { component: 'istiod', pod: info.pod };
+    default:
+      return undefined;
+  }
+}
+
+/** Log bytes are fed a megabyte at a time, so a large log's events are never all held at once. */
+const LOG_SLICE_BYTES = 1024 * 1024;
+
+function aggregateLog(path: string, log: { component: Component; pod: string }, bytes: Buffer): LogAggregator {
+  // The node is not known yet: summary(node) places the events on it (see takeLog).
+  const aggregator = new LogAggregator({ ...log, node: '', file: path });
+  const reader = new LogEventReader();
+  const events: LogEvent[] = [];
+  for (let at = 0; at < bytes.length; at += LOG_SLICE_BYTES) {
+    reader.push(bytes.subarray(at, Math.min(bytes.length, at + LOG_SLICE_BYTES)), events);
+    for (const event of events) aggregator.add(event);
+    events.length = 0;
+  }
+  reader.end(events);
+  for (const event of events) aggregator.add(event);
+  return aggregator;
 }

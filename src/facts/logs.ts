@@ -193,7 +193,18 @@ export class LogAggregator {
     });
   }
 
-  summary(): LogSummary {
+  /**
+   * The groups so far. `node` names the node the log's pod runs on when it was not known as the
+   * log was read (early.ts reads logs before the pod list may have been extracted).
+   */
+  summary(node = this.source.node): LogSummary {
+    const summary = this.groups();
+    if (node === this.source.node) return summary;
+    const onNode = <F extends { node: string; subject: { node?: string } }>(f: F): F => ({ ...f, subject: { ...f.subject, node }, node });
+    return { ...summary, trafficErrors: summary.trafficErrors.map(onNode), trafficPairs: summary.trafficPairs.map(onNode), issues: summary.issues.map(onNode) };
+  }
+
+  private groups(): LogSummary {
     const trafficErrors = [...this.traffic.entries()].map(([key, g]) => {
       const pair = key.slice(0, key.lastIndexOf('|'));
       return { ...g.fact, connections: Math.max(this.connections.get(pair) ?? 0, g.fact.failures) };

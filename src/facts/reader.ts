@@ -17,7 +17,7 @@ export class FactReader {
   private scratch = Buffer.allocUnsafeSlow(1024 * 1024);
 
   /** Files parsed while the archive was extracted (early.ts), taken instead of reading them again. */
-  constructor(readonly bundle: BundleSource, private readonly early?: EarlyParses) {}
+  constructor(readonly bundle: BundleSource, readonly early?: EarlyParses) {}
 
   has(path: string): boolean {
     return this.bundle.has(path);

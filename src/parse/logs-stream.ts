@@ -110,33 +110,59 @@ function continuationText(event: OtherEvent, prefix: LinePrefix): string | undef
   return prefix.body.startsWith(`${event.pod} `) ? prefix.body.slice(event.pod.length + 1) : undefined;
 }
 
-/** Events of a log stream, in order. Throws only BundleError (for a failing stream). */
-export async function* readLogEvents(stream: Readable, options: ReadLogOptions): AsyncIterable<LogEvent> {
-  const splitter = new LineSplitter(Math.max(256, options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES));
-  let lineNo = 0;
-  let open: Continuation | undefined;
-  const lines: RawLine[] = [];
-  const ready: LogEvent[] = [];
+/**
+ * The events of a log fed chunk by chunk, synchronously: the core of readLogEvents, also used on a
+ * log already in memory (src/facts/early.ts parses logs as an archive is extracted).
+ */
+export class LogEventReader {
+  private readonly splitter: LineSplitter;
+  private lineNo = 0;
+  private open: Continuation | undefined;
+  private readonly lines: RawLine[] = [];
 
-  const handle = (raw: RawLine): void => {
-    lineNo++;
-    const text = lineNo === 1 && raw.text.charCodeAt(0) === 0xfeff ? raw.text.slice(1) : raw.text;
+  constructor(options: { maxLineBytes?: number } = {}) {
+    this.splitter = new LineSplitter(Math.max(256, options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES));
+  }
+
+  /** The events completed by this chunk (an event stays open while continuation lines may follow). */
+  push(chunk: Buffer, out: LogEvent[]): void {
+    this.splitter.push(chunk, this.lines);
+    for (const line of this.lines) this.handle(line, out);
+    this.lines.length = 0;
+  }
+
+  /** The events left at the end of the log. */
+  end(out: LogEvent[]): void {
+    this.splitter.end(this.lines);
+    for (const line of this.lines) this.handle(line, out);
+    this.lines.length = 0;
+    if (this.open) out.push(this.open.finish());
+    this.open = undefined;
+  }
+
+  private handle(raw: RawLine, out: LogEvent[]): void {
+    this.lineNo++;
+    const text = this.lineNo === 1 && raw.text.charCodeAt(0) === 0xfeff ? raw.text.slice(1) : raw.text;
     const prefix = splitLinePrefix(text);
-    const event = parseLogBody({ lineNo, prefix, raw: rawExcerpt(text) });
+    const event = parseLogBody({ lineNo: this.lineNo, prefix, raw: rawExcerpt(text) });
     if (event === undefined) return;
     if (raw.truncated) event.truncated = true;
+    const open = this.open;
     if (event.kind === 'unparsed' && open && open.add(continuationText(open.event, prefix))) return;
-    if (open) ready.push(open.finish());
-    open = undefined;
-    if (event.kind === 'event') open = new Continuation(event);
-    else ready.push(event);
-  };
+    if (open) out.push(open.finish());
+    this.open = undefined;
+    if (event.kind === 'event') this.open = new Continuation(event);
+    else out.push(event);
+  }
+}
 
+/** Events of a log stream, in order. Throws only BundleError (for a failing stream). */
+export async function* readLogEvents(stream: Readable, options: ReadLogOptions): AsyncIterable<LogEvent> {
+  const reader = new LogEventReader(options);
+  const ready: LogEvent[] = [];
   try {
     for await (const chunk of stream as AsyncIterable<Buffer | string>) {
-      splitter.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk, lines);
-      for (const line of lines) handle(line);
-      lines.length = 0;
+      reader.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk, ready);
       yield* ready;
       ready.length = 0;
     }
@@ -144,8 +170,6 @@ export async function* readLogEvents(stream: Readable, options: ReadLogOptions):
     if (err instanceof ToolError) throw err;
     throw new BundleError(options.file, `cannot read log: ${errorText(err)}`);
   }
-  splitter.end(lines);
-  for (const line of lines) handle(line);
-  if (open) ready.push(open.finish());
+  reader.end(ready);
   yield* ready;
 }

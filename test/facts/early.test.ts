@@ -26,6 +26,8 @@ import { FUZZ_TEST_TIMEOUT_MS, mutatedBytes, mutatedJson } from '../fuzz/mutate.
 import { ROOT } from '../support/cli.js';
 
 const FIXTURE = join(ROOT, 'fixtures/broken');
+/** The files EarlyParses parses (every one of them is buffered by a tar extraction in the fixture). */
+const EARLY = /^(cluster\/(pods|namespaces|nodes|services)\.json|ztunnel\/[^/]+\/(config_dump\.json|metrics\.prom|ztunnel(\.previous)?\.log)|cni\/[^/]+\/install-cni\.log|istiod\/[^/]+\/discovery\.log)$/;
 
 let fixture: BundleSource;
 let rules: Rule[];
@@ -75,8 +77,26 @@ describe('EarlyParses', () => {
   it('leaves files it does not parse, and files too big to read whole, to the reader', async () => {
     const early = new EarlyParses({ maxTextBytes: 100 });
     early.offer('cluster/pods.json', await bytesOf(fixture, 'cluster/pods.json'));
-    early.offer('ztunnel/x/ztunnel.log', Buffer.from('2026-11-25T09:30:00.000000Z\tinfo\tztunnel\tstarted\n'));
+    early.offer('cluster/events.json', Buffer.from('{"kind":"EventList","items":[]}'));
     expect(early.stats.parsed).toBe(0);
+  });
+
+  it('places the events of a log read early on the node buildFacts names, for that pod only', async () => {
+    const log = [
+      '2026-11-25T09:30:00.000000Z\twarn\txds::client\tXDS client connection error: gRPC connection error connecting to https://istiod.istio-system.svc:15012: status: Unknown, message: "transport error"',
+      '2026-11-25T09:30:01.000000Z\terror\taccess\tconnection complete\tsrc.addr=10.244.1.5:41234 src.workload="curl-7656cf8794-r7zb9" src.namespace="default" dst.addr=10.244.2.9:15008 dst.service="productpage.default.svc.cluster.local" direction="outbound" bytes_sent=0 bytes_recv=0 duration="3ms" error="connection timed out, maybe a NetworkPolicy is blocking HBONE port 15008"',
+    ].join('\n');
+    const early = new EarlyParses();
+    early.offer('ztunnel/ztunnel-abc/ztunnel.log', Buffer.from(log));
+    expect(early.takeLog('ztunnel/ztunnel-abc/ztunnel.log', { component: 'ztunnel', pod: 'ztunnel-other', node: 'n1' })).toBeUndefined();
+    const summary = early.takeLog('ztunnel/ztunnel-abc/ztunnel.log', { component: 'ztunnel', pod: 'ztunnel-abc', node: 'worker-2' });
+    expect(summary?.issues.length).toBe(1);
+    expect(summary?.trafficErrors.length).toBe(1);
+    for (const fact of [...summary!.issues, ...summary!.trafficErrors, ...summary!.trafficPairs]) {
+      expect(fact.node).toBe('worker-2');
+      expect(fact.subject.node).toBe('worker-2');
+    }
+    expect(early.takeLog('ztunnel/ztunnel-abc/ztunnel.log', { component: 'ztunnel', pod: 'ztunnel-abc', node: 'worker-2' })).toBeUndefined();
   });
 
   it('keeps a parse error as the result, which the reader records like its own', async () => {
@@ -93,8 +113,8 @@ describe('EarlyParses', () => {
 
 describe('analysis with files parsed early', () => {
   it('reports the same whatever files are parsed early, in whatever order, damaged or not', async () => {
-    const parsed = fixture.list().filter((p) => /(^cluster\/(pods|namespaces|nodes|services)\.json$)|(^ztunnel\/[^/]+\/(config_dump\.json|metrics\.prom)$)/.test(p));
-    expect(parsed.length).toBeGreaterThan(8);
+    const parsed = fixture.list().filter((p) => EARLY.test(p));
+    expect(parsed.filter((p) => p.endsWith('.log')).length).toBeGreaterThan(4);
     const damage = fc.constantFrom(...parsed).chain((path) => {
       const seed = readFileSync(join(FIXTURE, ...path.split('/')));
       return (path.endsWith('.json') ? mutatedJson([seed]) : mutatedBytes([seed])).map((c): [string, string | Buffer] => [path, c]);
@@ -120,9 +140,9 @@ describe('analysis with files parsed early', () => {
     try {
       const fromArchive = await analyzeBundle(bundle, rules, { early });
       const fromDirectory = await analyzeBundle(fixture, rules);
-      // Every ztunnel's dump and metrics, and the four cluster lists.
+      // Every ztunnel's dump, metrics and logs, the four cluster lists, the istiod and istio-cni logs.
       const ztunnels = new Set(fixture.list().filter((p) => p.startsWith('ztunnel/')).map((p) => p.split('/')[1]));
-      expect(early.stats.parsed).toBe(fixture.list().filter((p) => /^ztunnel\/[^/]+\/(config_dump\.json|metrics\.prom)$/.test(p)).length + 4);
+      expect(early.stats.parsed).toBe(fixture.list().filter((p) => EARLY.test(p)).length);
       expect(ztunnels.size).toBeGreaterThan(1);
       expect(early.stats.taken).toBe(early.stats.parsed);
       expect(comparable(fromArchive.report)).toEqual(comparable(fromDirectory.report));
