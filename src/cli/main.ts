@@ -4,7 +4,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, ToolError, UsageError, errorText } from '../errors.js';
-import { INSPECT_HELP as INSPECT_HELP_TEXT } from '../commands/inspect.js';
+import { INSPECT_HELP as INSPECT_HELP_TEXT } from '../commands/inspect-help.js';
 import { toolVersion } from '../util/package.js';
 import { parseByteSize, parseDurationMs, parseFormats, parseNonNegative, parsePort, parsePositive, parseSeverityThreshold } from './options.js';
 
