@@ -5,10 +5,10 @@
  * and by the pod proxy. Bodies are streamed from the bundle, byte for byte.
  */
 import type { ServerResponse } from 'node:http';
-import { pipeline } from 'node:stream/promises';
 import { errorText } from '../errors.js';
 import { istiod, ztunnel } from '../bundle/paths.js';
 import type { BundleSource } from '../bundle/source.js';
+import { sendFileBody } from './file-body.js';
 import { ISTIOD_MONITORING_PORT, type Recordings, ZTUNNEL_PORTS } from './recordings.js';
 
 const JSON_TYPE = 'application/json';
@@ -74,8 +74,9 @@ export async function serveEndpoint(bundle: BundleSource, rec: Recordings, req: 
       const { status, body } = await readReady(bundle, resolution.file);
       return sendText(res, status, body);
     }
-    res.writeHead(200, { 'Content-Type': resolution.contentType, 'Content-Length': bundle.size(resolution.file) ?? 0 });
-    await pipeline(bundle.openStream(resolution.file), res);
+    const size = bundle.size(resolution.file) ?? 0;
+    res.writeHead(200, { 'Content-Type': resolution.contentType, 'Content-Length': size });
+    await sendFileBody(bundle, resolution.file, size, res);
   } catch (err) {
     if (!res.headersSent) sendText(res, 500, `${errorText(err)}\n`);
     else res.destroy();

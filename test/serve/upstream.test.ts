@@ -28,6 +28,7 @@ function overlay(base: BundleSource, extra: Record<string, string>): BundleSourc
     has: (p) => p in extra || base.has(p),
     size: (p) => (p in extra ? statSync(extra[p]!).size : base.size(p)),
     readText: (p, o) => (p in extra ? readFile(extra[p]!, 'utf8') : base.readText(p, o)),
+    readBytes: (p, o) => (p in extra ? readFile(extra[p]!) : base.readBytes(p, o)),
     openStream: (p): Readable => (p in extra ? createReadStream(extra[p]!) : base.openStream(p)),
     close: () => base.close(),
   };
