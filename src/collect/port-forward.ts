@@ -1,14 +1,12 @@
 /**
  * HTTP GET to a pod port through a Kubernetes port-forward, the one mechanism for ztunnel's
  * localhost-only admin port (15000) and, for uniformity, its stats (15020), readiness (15021) and
- * istiod's monitoring port (15014). A private listener on 127.0.0.1:0 accepts the one connection
- * that node's http client opens and bridges it to a PortForward websocket (one port per call,
- * gotcha 5). client-node never ends the output stream when the websocket closes (gotcha 4), so we
- * end the socket ourselves; a refused upgrade (403/404) is kept and reported instead of the
- * "socket hang up" the http client would see.
+ * istiod's monitoring port (15014). Node's http client speaks over an in-memory connection bridged
+ * to a PortForward websocket (one port per call, gotcha 5). client-node never ends the output
+ * stream when the websocket closes (gotcha 4), so we end the connection ourselves; a refused
+ * upgrade (403/404) is kept and reported instead of the "socket hang up" the http client would see.
  */
-import net from 'node:net';
-import { PassThrough } from 'node:stream';
+import { Duplex, PassThrough, Writable } from 'node:stream';
 import { PortForward, type KubeConfig } from '@kubernetes/client-node';
 // Not re-exported by the package index in 1.4; the module is public (the package has no exports map).
 import { WebSocketHandler } from '@kubernetes/client-node/dist/web-socket-handler.js';
@@ -64,40 +62,61 @@ export interface ForwardGetOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * The http client's connection, in memory: what the client writes goes to the pod through `toPod`
+ * (PortForward's input, read once the websocket is open), what the pod sends arrives through
+ * `fromPod` (PortForward's output). A loopback listener and TCP connection per request cost a
+ * connect, an accept and two kernel copies of every body (half a gigabyte for 100 ztunnels).
+ */
+function memoryConnection(): { socket: Duplex; toPod: PassThrough; fromPod: Writable } {
+  const toPod = new PassThrough();
+  const socket = new Duplex({
+    read() {},
+    write(chunk: Buffer, _encoding, callback) {
+      toPod.write(chunk, () => callback());
+    },
+    final(callback) {
+      toPod.end();
+      callback();
+    },
+  });
+  const fromPod = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      if (!socket.destroyed) socket.push(chunk);
+      callback();
+    },
+  });
+  return { socket, toPod, fromPod };
+}
+
 export async function forwardGet(options: ForwardGetOptions): Promise<HttpResponse> {
   const { kc, namespace, pod, port } = options;
   let tunnelError: RequestFailure | undefined;
   const tunnelMessages: string[] = [];
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => socket.destroy());
-    const errors = new PassThrough();
-    errors.on('data', (chunk: Buffer) => tunnelMessages.push(chunk.toString('utf8')));
-    new PortForward(kc, true, new WebSocketHandler(kc, socketKeepingRefusals))
-      .portForward(namespace, pod, [port], socket, errors, socket)
-      .then((ws) => {
-        // Only retryCount > 0 returns a factory; we never ask for one.
-        if (typeof ws === 'function') return;
-        ws.on('close', () => socket.end());
-        ws.on('error', () => socket.destroy());
-        socket.on('close', () => ws.close());
-      })
-      .catch((err: unknown) => {
-        tunnelError = unwrap(err);
-        socket.destroy();
-      });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const address = server.address() as net.AddressInfo;
+  const { socket, toPod, fromPod } = memoryConnection();
+  socket.on('error', () => socket.destroy());
+  const errors = new PassThrough();
+  errors.on('data', (chunk: Buffer) => tunnelMessages.push(chunk.toString('utf8')));
+  new PortForward(kc, true, new WebSocketHandler(kc, socketKeepingRefusals))
+    .portForward(namespace, pod, [port], fromPod, errors, toPod)
+    .then((ws) => {
+      // Only retryCount > 0 returns a factory; we never ask for one.
+      if (typeof ws === 'function') return;
+      // The pod's side ending is the end of what the client reads (a TCP peer's FIN).
+      ws.on('close', () => socket.push(null));
+      ws.on('error', () => socket.destroy());
+      if (socket.destroyed) ws.close();
+      else socket.on('close', () => ws.close());
+    })
+    .catch((err: unknown) => {
+      tunnelError = unwrap(err);
+      socket.destroy();
+    });
   try {
-    const url = new URL(`http://127.0.0.1:${address.port}${options.path}`);
-    // agent:false gives one fresh connection, hence one websocket, per request.
-    return await httpGet({ url, requestOptions: { agent: false }, timeoutMs: options.timeoutMs, maxBytes: options.maxBytes, signal: options.signal });
+    // The host names no listener (the connection is made in memory); it only fills the Host header.
+    const url = new URL(`http://127.0.0.1${options.path}`);
+    // One connection, hence one websocket, per request; no agent, so nothing is kept alive.
+    return await httpGet({ url, requestOptions: { createConnection: () => socket }, timeoutMs: options.timeoutMs, maxBytes: options.maxBytes, signal: options.signal });
   } catch (err) {
     // A refused upgrade carries the API server's own words, which already name the pod and why.
     if (tunnelError?.code === 'REFUSED') throw tunnelError;
@@ -106,7 +125,6 @@ export async function forwardGet(options: ForwardGetOptions): Promise<HttpRespon
     if (detail) throw new RequestFailure(`port-forward to ${namespace}/${pod}:${port}: ${detail}`, undefined, 'ECONNRESET');
     throw err;
   } finally {
-    for (const socket of sockets) socket.destroy();
-    server.close();
+    socket.destroy();
   }
 }
