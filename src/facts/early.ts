@@ -16,9 +16,8 @@ import { cluster as clusterPaths, classifyPath } from '../bundle/paths.js';
 import { DEFAULT_LIMITS } from '../bundle/source.js';
 import { ConfigDumpParser, type ParsedDump } from '../parse/configDump-reuse.js';
 import { parseK8sList, type K8sList, type K8sObject, type Namespace, type Node, type Pod } from '../parse/k8s.js';
-import { LogEventReader } from '../parse/logs-stream.js';
-import type { LogEvent } from '../parse/logs-types.js';
-import { LogAggregator, type Component, type LogSummary } from './logs.js';
+import { logOf, readEarlyLog, type EarlyLog } from './early-logs.js';
+import { placedOnNode, type Component, type LogSummary } from './logs.js';
 import { summarizeMetrics, type ZtunnelMetrics } from './metrics.js';
 
 export type BytesParser<T> = (bytes: Buffer, file: string) => T;
@@ -43,8 +42,8 @@ export class EarlyParses {
   /** Files parsed early, and how many of them the fact builders took: for tests and the bench. */
   readonly stats = { parsed: 0, taken: 0 };
   private readonly results = new Map<string, EarlyResult>();
-  /** Logs read early, by path: their groups so far, with the pod they belong to. */
-  private readonly logs = new Map<string, { component: Component; pod: string; aggregator: LogAggregator }>();
+  /** Logs read early, by path (early-logs.ts). */
+  private readonly logs = new Map<string, EarlyLog>();
   private readonly maxTextBytes: number;
 
   constructor(options: { maxTextBytes?: number } = {}) {
@@ -64,8 +63,7 @@ export class EarlyParses {
     if (bytes.length > this.maxTextBytes) return;
     const log = logOf(path);
     if (log) {
-      this.stats.parsed++;
-      this.logs.set(path, { ...log, aggregator: aggregateLog(path, log, bytes) });
+      this.offerLog(path, readEarlyLog(path, log, bytes));
       return;
     }
     const plan = this.planFor(path);
@@ -105,7 +103,22 @@ export class EarlyParses {
     if (log === undefined || log.component !== source.component || log.pod !== source.pod) return undefined;
     this.logs.delete(path);
     this.stats.taken++;
-    return log.aggregator.summary(source.node);
+    return source.node === '' ? log.summary : placedOnNode(log.summary, source.node);
+  }
+
+  /**
+   * For openBundle's workerParser: the extraction's worker thread reads the logs itself
+   * (early-worker.ts) and posts what readEarlyLog makes of them, so the main thread has only the
+   * dumps and lists to parse while the archive is extracted.
+   */
+  readonly workerParser = {
+    module: new URL('./early-worker.js', import.meta.url).href,
+    onParsed: (path: string, value: unknown) => this.offerLog(path, value as EarlyLog),
+  };
+
+  private offerLog(path: string, log: EarlyLog): void {
+    this.stats.parsed++;
+    this.logs.set(path, log);
   }
 
   private planFor(path: string):
@@ -123,38 +136,4 @@ export class EarlyParses {
     if (info.kind === 'ztunnel-metrics') return { kind: 'text', parser: parseZtunnelMetrics, keepText: false };
     return undefined;
   }
-}
-
-/** Which component's log a path is, and of which pod (the paths buildFacts reads logs from). */
-function logOf(path: string): { component: Component; pod: string } | undefined {
-  const info = classifyPath(path);
-  switch (info.kind) {
-    case 'ztunnel-log':
-    case 'ztunnel-previous-log':
-      return { component: 'ztunnel', pod: info.pod };
-    case 'cni-log':
-      return { component: 'istio-cni', pod: info.pod };
-    case 'istiod-log':
-      return { component: 'istiod', pod: info.pod };
-    default:
-      return undefined;
-  }
-}
-
-/** Log bytes are fed a megabyte at a time, so a large log's events are never all held at once. */
-const LOG_SLICE_BYTES = 1024 * 1024;
-
-function aggregateLog(path: string, log: { component: Component; pod: string }, bytes: Buffer): LogAggregator {
-  // The node is not known yet: summary(node) places the events on it (see takeLog).
-  const aggregator = new LogAggregator({ ...log, node: '', file: path });
-  const reader = new LogEventReader();
-  const events: LogEvent[] = [];
-  for (let at = 0; at < bytes.length; at += LOG_SLICE_BYTES) {
-    reader.push(bytes.subarray(at, Math.min(bytes.length, at + LOG_SLICE_BYTES)), events);
-    for (const event of events) aggregator.add(event);
-    events.length = 0;
-  }
-  reader.end(events);
-  for (const event of events) aggregator.add(event);
-  return aggregator;
 }

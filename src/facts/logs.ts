@@ -199,9 +199,7 @@ export class LogAggregator {
    */
   summary(node = this.source.node): LogSummary {
     const summary = this.groups();
-    if (node === this.source.node) return summary;
-    const onNode = <F extends { node: string; subject: { node?: string } }>(f: F): F => ({ ...f, subject: { ...f.subject, node }, node });
-    return { ...summary, trafficErrors: summary.trafficErrors.map(onNode), trafficPairs: summary.trafficPairs.map(onNode), issues: summary.issues.map(onNode) };
+    return node === this.source.node ? summary : placedOnNode(summary, node);
   }
 
   private groups(): LogSummary {
@@ -224,4 +222,10 @@ export class LogAggregator {
       accessByPod: this.accessByPod,
     };
   }
+}
+
+/** A summary read before its pod's node was known, with every fact placed on `node`. */
+export function placedOnNode(summary: LogSummary, node: string): LogSummary {
+  const onNode = <F extends { node: string; subject: { node?: string } }>(f: F): F => ({ ...f, subject: { ...f.subject, node }, node });
+  return { ...summary, trafficErrors: summary.trafficErrors.map(onNode), trafficPairs: summary.trafficPairs.map(onNode), issues: summary.issues.map(onNode) };
 }
