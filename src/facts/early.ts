@@ -63,7 +63,11 @@ export class EarlyParses {
     if (bytes.length > this.maxTextBytes) return;
     const log = logOf(path);
     if (log) {
-      this.offerLog(path, readEarlyLog(path, log, bytes));
+      try {
+        this.offerLog(path, readEarlyLog(path, log, bytes));
+      } catch {
+        // Left to buildFacts, which streams the log and records what goes wrong.
+      }
       return;
     }
     const plan = this.planFor(path);
