@@ -20,6 +20,8 @@ interface Detector {
   kind: SecretKind;
   /** Cheap test that must pass before the regex runs (most lines hold no secret). */
   hint?: RegExp;
+  /** A further exact test after the hint, where a regex would not stay linear. */
+  alsoNeeds?: (line: string) => boolean;
   pattern: RegExp;
   /** Named group holding the secret; the whole match when absent. */
   group?: string;
@@ -119,6 +121,8 @@ const DETECTORS: readonly Detector[] = [
   {
     kind: 'basic-auth-url',
     hint: /:\/\//,
+    // Every match has an '@' after its '://': lines of spiffe:// identities (metrics labels) have none.
+    alsoNeeds: (line) => line.lastIndexOf('@') > line.indexOf('://'),
     pattern: /(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{0,30}:\/\/[^\s:/@"'<>[\]\\]{0,256}:(?<secret>[^\s@/"'<>\\]{1,256})@/gd,
     group: 'secret',
     accept: (value) => !isMarker(value),
@@ -184,7 +188,7 @@ export function findSecrets(line: string, taken: readonly SecretSpan[] = []): Se
   const spans: SecretSpan[] = [...taken];
   const context = new LineContext(line);
   for (const d of DETECTORS) {
-    if (d.hint && !d.hint.test(line)) continue;
+    if ((d.hint && !d.hint.test(line)) || (d.alsoNeeds && !d.alsoNeeds(line))) continue;
     d.pattern.lastIndex = 0;
     for (let m = d.pattern.exec(line); m !== null; m = d.pattern.exec(line)) {
       let start = m.index;
