@@ -39,4 +39,13 @@ describe('secretKindForName', () => {
   for (const [name, kind] of cases) {
     it(`${name} -> ${kind ?? 'not secret'}`, () => expect(secretKindForName(name)).toBe(kind));
   }
+
+  it('answers the same when asked again, also after its memo of answers filled up and was cleared', () => {
+    const table = [...cases, ['__proto__', undefined], ['constructor', undefined], ['hasOwnProperty', undefined]] as Array<[string, string | undefined]>;
+    for (let round = 0; round < 3; round++) {
+      for (const [name, kind] of table) expect(secretKindForName(name), name).toBe(kind);
+      // Enough distinct names to fill the memo (10,000) and clear it, half of them secrets.
+      for (let i = 0; i < 6_000; i++) expect(secretKindForName(`APP_${i}_${i % 2 ? 'TOKEN' : 'MODE'}`)).toBe(i % 2 ? 'generic-secret' : undefined);
+    }
+  });
 });
