@@ -126,7 +126,9 @@ async function prepare(nodes: number, opts: BenchOptions): Promise<Prepared> {
   opts.log(`generating ${nodes} nodes x ${opts.workloadsPerNode(nodes)} workloads`);
   await run(process.execPath, [SYNTH, '--nodes', String(nodes), '--workloads-per-node', String(opts.workloadsPerNode(nodes)), '--log-lines', String(opts.logLines), '--out', dir, '--force']);
   await rm(archive, { force: true });
-  await run('tar', ['-czf', archive, '-C', opts.workDir, `bundle-${nodes}`]);
+  // --sort=name: the same archive whatever order the file system lists the directory in (a hash
+  // order on ext4), with the cluster lists first, as collect writes them (it fetches them first).
+  await run('tar', ['--sort=name', '-czf', archive, '-C', opts.workDir, `bundle-${nodes}`]);
   // Flush what generating and packing wrote (13 GiB at 1,000 nodes) before anything is timed:
   // otherwise the kernel's writeback of it slows whichever measurement writes to disk next
   // (analyze extracts; the floor does not), and the comparison would not be like for like.
