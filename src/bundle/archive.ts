@@ -116,21 +116,14 @@ export class ExtractionTarget {
   private linkedBytes = 0;
   private readonly onFile: OnExtractedFile | undefined;
   private readonly signal: AbortSignal | undefined;
-  private readonly syncWrites: boolean;
   private readonly writes = new WriteBehind();
 
-  /**
-   * `syncWrites`: write every buffered file with synchronous calls, as on a worker thread
-   * (extract-worker.ts), whose event loop has nothing else to do meanwhile: the promise round trips
-   * of asynchronous writes were a fifth of its time.
-   */
-  constructor(options: { dir: string; archive: string; limits: BundleLimits; onFile?: OnExtractedFile; signal?: AbortSignal; syncWrites?: boolean }) {
+  constructor(options: { dir: string; archive: string; limits: BundleLimits; onFile?: OnExtractedFile; signal?: AbortSignal }) {
     this.dir = options.dir;
     this.archive = options.archive;
     this.limits = options.limits;
     this.onFile = options.onFile;
     this.signal = options.signal;
-    this.syncWrites = options.syncWrites ?? false;
   }
 
   /** Checks and places one entry; `content` is only opened for a regular file that passed every check. */
@@ -325,7 +318,7 @@ export class ExtractionTarget {
     }
     // The stream can end early when the archive is cut inside this entry.
     if (received !== size) throw new Error('unexpected end of archive inside this entry');
-    if (size <= SYNC_WRITE_BYTES || this.syncWrites) writeWholeSync(absolute, data, at);
+    if (size <= SYNC_WRITE_BYTES) writeWholeSync(absolute, data, at);
     else await this.writes.start(absolute, data, at);
     await observe?.(data);
   }

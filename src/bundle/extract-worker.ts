@@ -50,7 +50,7 @@ async function post(path: string, bytes: Buffer): Promise<void> {
 }
 
 try {
-  const { files, sameAs } = await extractHere(request, { onFile: post, signal: stop.signal, syncWrites: true });
+  const { files, sameAs } = await extractHere(request, { onFile: post, signal: stop.signal });
   port.postMessage({ type: 'done', files: [...files], sameAs: [...sameAs] } satisfies FromWorker);
 } catch (err) {
   const message: FromWorker = err instanceof BundleError

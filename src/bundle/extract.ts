@@ -39,8 +39,6 @@ export interface ExtractHooks {
   onFile?: OnExtractedFile;
   signal?: AbortSignal;
   workerParser?: WorkerParser;
-  /** Write files with synchronous calls (on a worker thread; see ExtractionTarget). */
-  syncWrites?: boolean;
 }
 
 /**
@@ -69,7 +67,6 @@ export async function extractHere(request: ExtractRequest, hooks: ExtractHooks =
   const target = new ExtractionTarget({
     dir: request.dir, archive: request.archive, limits: request.limits,
     ...(hooks.onFile ? { onFile: hooks.onFile } : {}), ...(hooks.signal ? { signal: hooks.signal } : {}),
-    ...(hooks.syncWrites ? { syncWrites: true } : {}),
   });
   const common = { file: request.file, archive: request.archive, limits: request.limits };
   try {
