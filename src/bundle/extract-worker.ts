@@ -2,16 +2,13 @@
  * Worker thread of extractInWorker (extract.ts): extracts one archive with extractHere and tells
  * the main thread what it extracted. Files held in memory are copied and posted (transferred, so
  * the copy is not made twice) for the main thread's onFile; once more than the backlog budget is
- * posted and not acknowledged, extraction waits, so a slow reader bounds the memory. The files a
- * parser module (workerParser) takes are parsed here instead, and only the result is posted.
+ * posted and not acknowledged, extraction waits, so a slow reader bounds the memory.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { BundleError, errorText } from '../errors.js';
 import { extractHere, type ExtractRequest, type FromWorker, type ToWorker } from './extract.js';
 
-const { request, backlogBytes, parserModule } = workerData as { request: ExtractRequest; backlogBytes: number; parserModule?: string };
-type ParseInWorker = (path: string, bytes: Buffer) => unknown;
-const parseInWorker = parserModule ? ((await import(parserModule)) as { parseInWorker: ParseInWorker }).parseInWorker : undefined;
+const { request, backlogBytes } = workerData as { request: ExtractRequest; backlogBytes: number };
 const port = parentPort!;
 const stop = new AbortController();
 let backlog = 0;
@@ -28,21 +25,7 @@ port.on('message', (message: ToWorker) => {
   }
 });
 
-/** A file parsed here when the parser module takes it; its value is posted instead of its bytes. */
-function parsedHere(path: string, bytes: Buffer): boolean {
-  let value: unknown;
-  try {
-    value = parseInWorker?.(path, bytes);
-  } catch {
-    return false; // the main thread parses it as usual
-  }
-  if (value === undefined) return false;
-  port.postMessage({ type: 'parsed', path, value } satisfies FromWorker);
-  return true;
-}
-
 async function post(path: string, bytes: Buffer): Promise<void> {
-  if (parsedHere(path, bytes)) return;
   const copy = new Uint8Array(bytes); // the target reuses `bytes` once written
   backlog += copy.byteLength;
   port.postMessage({ type: 'file', path, bytes: copy } satisfies FromWorker, [copy.buffer]);

@@ -38,18 +38,6 @@ export interface Extracted {
 export interface ExtractHooks {
   onFile?: OnExtractedFile;
   signal?: AbortSignal;
-  workerParser?: WorkerParser;
-}
-
-/**
- * Files the worker thread parses itself, when extraction runs on one: `module` (a URL) exports
- * `parseInWorker(path, bytes)`, which returns a structured-cloneable value for the files it
- * parses (posted to onParsed instead of the bytes to onFile) and undefined for the others. It must
- * not throw (if it does, the file goes to onFile as usual). Ignored when extracting on this thread.
- */
-export interface WorkerParser {
-  module: string;
-  onParsed: (path: string, value: unknown) => void;
 }
 
 /** Bytes of files posted by the worker and not yet taken by onFile before the worker waits. */
@@ -84,7 +72,6 @@ export async function extractHere(request: ExtractRequest, hooks: ExtractHooks =
 /** Messages from the worker (extract-worker.ts). */
 export type FromWorker =
   | { type: 'file'; path: string; bytes: Uint8Array }
-  | { type: 'parsed'; path: string; value: unknown }
   | { type: 'done'; files: [string, number][]; sameAs: [string, string][] }
   | { type: 'error'; file?: string; problem?: string; message: string };
 
@@ -94,7 +81,7 @@ export type ToWorker = { type: 'ack'; bytes: number } | { type: 'abort' };
 /** Extracts on a worker thread; resolves once the worker is done and gone. */
 export function extractInWorker(request: ExtractRequest, hooks: ExtractHooks = {}): Promise<Extracted> {
   return new Promise<Extracted>((resolve, reject) => {
-    const worker = new Worker(WORKER_URL, { workerData: { request, backlogBytes: WORKER_BACKLOG_BYTES, parserModule: hooks.workerParser?.module } });
+    const worker = new Worker(WORKER_URL, { workerData: { request, backlogBytes: WORKER_BACKLOG_BYTES } });
     let outcome: { ok: Extracted } | { error: Error } | undefined;
     const abort = () => worker.postMessage({ type: 'abort' } satisfies ToWorker);
     hooks.signal?.addEventListener('abort', abort, { once: true });
@@ -104,8 +91,6 @@ export function extractInWorker(request: ExtractRequest, hooks: ExtractHooks = {
         const bytes = Buffer.from(message.bytes.buffer, message.bytes.byteOffset, message.bytes.byteLength);
         hooks.onFile?.(message.path, bytes);
         worker.postMessage({ type: 'ack', bytes: bytes.length } satisfies ToWorker);
-      } else if (message.type === 'parsed') {
-        hooks.workerParser?.onParsed(message.path, message.value);
       } else if (message.type === 'done') {
         outcome ??= { ok: { files: new Map(message.files), sameAs: new Map(message.sameAs) } };
       } else {

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { BundleError, errorText } from '../errors.js';
 import type { OnExtractedFile } from './archive.js';
 import { DirectoryBundle } from './directory.js';
-import { extractHere, extractInWorker, extractWorkerAvailable, type ArchiveFormat, type ExtractHooks, type ExtractRequest, type WorkerParser } from './extract.js';
+import { extractHere, extractInWorker, extractWorkerAvailable, type ArchiveFormat, type ExtractHooks, type ExtractRequest } from './extract.js';
 import type { BundleLimits } from './source.js';
 
 /** Prefix of our extraction directories, so a leftover one is recognisable in /tmp. */
@@ -34,8 +34,6 @@ export interface OpenArchiveOptions {
   signal?: AbortSignal;
   /** Extract on a worker thread (extract.ts); default: for archives of 4 MiB and more, when the worker script is there. */
   inWorker?: boolean;
-  /** Files the worker thread parses itself (extract.ts), when extraction runs on one. */
-  workerParser?: WorkerParser;
 }
 
 /** Archives from this size on are extracted on a worker thread by default (a worker costs ~30 ms to start). */
@@ -59,7 +57,6 @@ export async function openArchive(options: OpenArchiveOptions): Promise<Director
   const hooks: ExtractHooks = {
     ...(options.onFile ? { onFile: options.onFile } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.workerParser ? { workerParser: options.workerParser } : {}),
   };
   try {
     const inWorker = options.inWorker ?? (extractWorkerAvailable() && (await stat(options.file)).size >= WORKER_MIN_ARCHIVE_BYTES);

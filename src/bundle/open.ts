@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { BundleError } from '../errors.js';
 import type { OnExtractedFile } from './archive.js';
 import { openArchive } from './open-archive.js';
-import type { ArchiveFormat, WorkerParser } from './extract.js';
+import type { ArchiveFormat } from './extract.js';
 import { DirectoryBundle, findBundleRoot, scanDirectory } from './directory.js';
 import { resolveLimits } from './limits.js';
 import type { BundleLimits, BundleSource } from './source.js';
@@ -24,8 +24,6 @@ export interface OpenBundleOptions {
   signal?: AbortSignal;
   /** Extract an archive on a worker thread (default: for large archives; see open-archive.ts). */
   inWorker?: boolean;
-  /** Files the extraction's worker thread parses itself, when it runs on one (see extract.ts). */
-  workerParser?: WorkerParser;
 }
 
 
@@ -57,7 +55,6 @@ export async function openBundle(path: string, options: OpenBundleOptions = {}):
     ...(options.onFile === undefined ? {} : { onFile: options.onFile }),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
     ...(options.inWorker === undefined ? {} : { inWorker: options.inWorker }),
-    ...(options.workerParser === undefined ? {} : { workerParser: options.workerParser }),
   });
 }
 

@@ -35,7 +35,7 @@ export async function runAnalyze(opts: AnalyzeOptions): Promise<number> {
   // and its extraction is stopped and removed.
   const early = new EarlyParses();
   const stop = new AbortController();
-  const opening = openBundle(opts.bundle, { onFile: early.offer, workerParser: early.workerParser, signal: stop.signal });
+  const opening = openBundle(opts.bundle, { onFile: early.offer, signal: stop.signal });
   opening.catch(() => {}); // awaited below; this only keeps a failure meanwhile from counting as unhandled
   let ruleSet;
   try {

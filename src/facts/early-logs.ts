@@ -1,8 +1,8 @@
 /**
- * Logs read as an archive is extracted (early.ts), on the main thread or on the extraction's
- * worker thread (early-worker.ts): which files are logs of which pod, and their events aggregated
- * exactly as buildFacts aggregates a streamed log, placed on no node yet (the pod list that names
- * the node may come later in the archive; placedOnNode puts them there when buildFacts asks).
+ * Logs read as an archive is extracted (early.ts): which files are logs of which pod, and their
+ * events aggregated exactly as buildFacts aggregates a streamed log, placed on no node yet (the pod
+ * list that names the node may come later in the archive; placedOnNode puts them there when
+ * buildFacts asks).
  */
 import { classifyPath } from '../bundle/paths.js';
 import { LogEventReader } from '../parse/logs-stream.js';

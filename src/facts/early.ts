@@ -110,16 +110,6 @@ export class EarlyParses {
     return source.node === '' ? log.summary : placedOnNode(log.summary, source.node);
   }
 
-  /**
-   * For openBundle's workerParser: the extraction's worker thread reads the logs itself
-   * (early-worker.ts) and posts what readEarlyLog makes of them, so the main thread has only the
-   * dumps and lists to parse while the archive is extracted.
-   */
-  readonly workerParser = {
-    module: new URL('./early-worker.js', import.meta.url).href,
-    onParsed: (path: string, value: unknown) => this.offerLog(path, value as EarlyLog),
-  };
-
   private offerLog(path: string, log: EarlyLog): void {
     this.stats.parsed++;
     this.logs.set(path, log);

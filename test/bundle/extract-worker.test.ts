@@ -5,8 +5,6 @@
  * nothing behind. (Hostile archives are refused alike on both: test/bundle/hostile.test.ts.)
  */
 import { createWriteStream } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
-import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { TarArchive } from 'archiver';
@@ -68,33 +66,6 @@ describe('extraction on a worker thread', () => {
     ], { gzip: true });
     const here = await observe(openBundle, path, false);
     expect(await observe(compiled.openBundle, path, true)).toEqual(here);
-  });
-
-  it('posts what a parser module makes of the files it takes, and the bytes of the others (also when it throws)', async () => {
-    const parser = join(work, 'parser.mjs');
-    await writeFile(parser, [
-      "export function parseInWorker(path, bytes) {",
-      "  if (path.endsWith('ready.txt')) throw new Error('not mine after all');",
-      "  return path.endsWith('.log') ? { lines: bytes.toString('utf8').split('\\n').length } : undefined;",
-      "}",
-    ].join('\n'));
-    const path = join(work, 'parsed.tgz');
-    await writeTar(path, [
-      { name: `${TOP}/ztunnel/z/ztunnel.log`, content: 'a\nb\nc' },
-      { name: `${TOP}/ztunnel/z/ready.txt`, content: '200\nready\n' },
-      { name: `${TOP}/cluster/pods.json`, content: '{"items":[]}' },
-    ], { gzip: true });
-    const parsed: [string, unknown][] = [];
-    const posted: string[] = [];
-    const bundle = await compiled.openBundle(path, {
-      tempRoot: temp, inWorker: true,
-      onFile: (file) => void posted.push(file),
-      workerParser: { module: pathToFileURL(parser).href, onParsed: (file, value) => parsed.push([file, value]) },
-    });
-    expect(parsed).toEqual([['ztunnel/z/ztunnel.log', { lines: 3 }]]);
-    expect(posted).toEqual(['ztunnel/z/ready.txt', 'cluster/pods.json']);
-    expect(await bundle.readText('ztunnel/z/ztunnel.log')).toBe('a\nb\nc'); // still extracted
-    await bundle.close();
   });
 
   it('stops when aborted, with no directory left', async () => {
