@@ -29,10 +29,10 @@ export function exitCodeFor(report: Report, failOn: Severity | 'none'): number {
 export async function runAnalyze(opts: AnalyzeOptions): Promise<number> {
   const stdout = opts.stdout ?? process.stdout;
   const stderr = opts.stderr ?? process.stderr;
-  // An archive inflates on the thread pool while the main thread loads and compiles the rules (and
-  // the modules behind them), and its files are parsed as they come out (early.ts): each used to
-  // wait for the other. Errors keep their precedence: a broken rule is reported, not the bundle,
-  // and its extraction is stopped and removed.
+  // An archive is extracted (on a worker thread when it is large) while the main thread loads and
+  // compiles the rules (and the modules behind them) and parses its files as they come out
+  // (early.ts): each used to wait for the other. Errors keep their precedence: a broken rule is
+  // reported, not the bundle, and its extraction is stopped and removed.
   const early = new EarlyParses();
   const stop = new AbortController();
   const opening = openBundle(opts.bundle, { onFile: early.offer, signal: stop.signal });
