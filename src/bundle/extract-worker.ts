@@ -8,7 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { BundleError, errorText } from '../errors.js';
 import { extractHere, type ExtractRequest, type FromWorker, type ToWorker } from './extract.js';
 
-const { request, backlogBytes } = workerData as { request: ExtractRequest; backlogBytes: number };
+const { request, backlogBytes, observe } = workerData as { request: ExtractRequest; backlogBytes: number; observe: boolean };
 const port = parentPort!;
 const stop = new AbortController();
 let backlog = 0;
@@ -33,7 +33,7 @@ async function post(path: string, bytes: Buffer): Promise<void> {
 }
 
 try {
-  const { files, sameAs } = await extractHere(request, { onFile: post, signal: stop.signal });
+  const { files, sameAs } = await extractHere(request, { ...(observe ? { onFile: post } : {}), signal: stop.signal });
   port.postMessage({ type: 'done', files: [...files], sameAs: [...sameAs] } satisfies FromWorker);
 } catch (err) {
   const message: FromWorker = err instanceof BundleError

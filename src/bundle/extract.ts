@@ -81,7 +81,9 @@ export type ToWorker = { type: 'ack'; bytes: number } | { type: 'abort' };
 /** Extracts on a worker thread; resolves once the worker is done and gone. */
 export function extractInWorker(request: ExtractRequest, hooks: ExtractHooks = {}): Promise<Extracted> {
   return new Promise<Extracted>((resolve, reject) => {
-    const worker = new Worker(WORKER_URL, { workerData: { request, backlogBytes: WORKER_BACKLOG_BYTES } });
+    // Files are copied and posted only for an onFile that wants them (analyze); inspect, scan and
+    // serve read the extracted directory afterwards.
+    const worker = new Worker(WORKER_URL, { workerData: { request, backlogBytes: WORKER_BACKLOG_BYTES, observe: hooks.onFile !== undefined } });
     let outcome: { ok: Extracted } | { error: Error } | undefined;
     const abort = () => worker.postMessage({ type: 'abort' } satisfies ToWorker);
     hooks.signal?.addEventListener('abort', abort, { once: true });
