@@ -88,9 +88,10 @@ const KIND_PROBLEMS: Record<Exclude<EntryKind, 'file' | 'directory' | 'hardlink'
  * decoded from it is a copy). It must not throw: it is an observer, given a chance to work on the
  * file while the rest of the archive is extracted; files it is not given (larger ones, zip
  * entries, hard links) are read from the bundle as usual. Extraction waits for a promise it
- * returns (extract-worker.ts: until the main thread has caught up).
+ * returns (extract-worker.ts: until the main thread has caught up). With `holdBuffers` (see
+ * ExtractionTarget), `release` is given: the bytes then stay as they are until it is called.
  */
-export type OnExtractedFile = (path: string, bytes: Buffer) => void | Promise<void>;
+export type OnExtractedFile = (path: string, bytes: Buffer, release?: () => void) => void | Promise<void>;
 
 /**
  * Where entries land: checks each one (name, type, top folder, duplicates, limits) and writes
@@ -116,14 +117,22 @@ export class ExtractionTarget {
   private linkedBytes = 0;
   private readonly onFile: OnExtractedFile | undefined;
   private readonly signal: AbortSignal | undefined;
-  private readonly writes = new WriteBehind();
+  private readonly writes: WriteBehind;
+  private readonly holdBuffers: boolean;
 
-  constructor(options: { dir: string; archive: string; limits: BundleLimits; onFile?: OnExtractedFile; signal?: AbortSignal }) {
+  /**
+   * `holdBuffers`: the buffers shown to onFile are shared memory (SharedArrayBuffer) and are not
+   * reused before onFile's `release` is called, so that a worker thread can hand them to the main
+   * thread without copying them (extract-worker.ts).
+   */
+  constructor(options: { dir: string; archive: string; limits: BundleLimits; onFile?: OnExtractedFile; signal?: AbortSignal; holdBuffers?: boolean }) {
     this.dir = options.dir;
     this.archive = options.archive;
     this.limits = options.limits;
     this.onFile = options.onFile;
     this.signal = options.signal;
+    this.holdBuffers = options.holdBuffers ?? false;
+    this.writes = new WriteBehind({ shared: this.holdBuffers });
   }
 
   /** Checks and places one entry; `content` is only opened for a regular file that passed every check. */
@@ -163,7 +172,7 @@ export class ExtractionTarget {
       return;
     }
     const onFile = this.onFile;
-    await this.writeBuffered(path, content, entry.declaredSize!, at, onFile && ((bytes) => onFile(path, bytes)));
+    await this.writeBuffered(path, content, entry.declaredSize!, at, onFile && ((bytes) => (this.holdBuffers ? onFile(path, bytes, this.writes.hold(bytes)) : onFile(path, bytes))));
     this.files.set(path, entry.declaredSize!);
   }
 

@@ -4,8 +4,8 @@
  * busy for about 0.7 s per 100 nodes (stream plumbing, tar headers, writes) on top of the inflating
  * done on the thread pool, and analyze's parsing (onFile) had to share that thread with it; on a
  * worker, extraction and parsing run side by side on two cores. The worker runs the very same
- * ExtractionTarget; only the transport differs: files it holds in memory are posted to this thread
- * (copied once, then transferred) for onFile, with at most WORKER_BACKLOG_BYTES not yet taken, and
+ * ExtractionTarget; only the transport differs: files it holds in memory are shown to this thread
+ * (in shared memory, not copied) for onFile, with at most WORKER_BACKLOG_BYTES not yet taken, and
  * errors come back as BundleError (file, problem) or a message, so both paths fail alike.
  */
 import { existsSync } from 'node:fs';
@@ -38,6 +38,8 @@ export interface Extracted {
 export interface ExtractHooks {
   onFile?: OnExtractedFile;
   signal?: AbortSignal;
+  /** See ExtractionTarget: buffers shared with another thread, held until onFile releases them. */
+  holdBuffers?: boolean;
 }
 
 /** Bytes of files posted by the worker and not yet taken by onFile before the worker waits. */
@@ -55,6 +57,7 @@ export async function extractHere(request: ExtractRequest, hooks: ExtractHooks =
   const target = new ExtractionTarget({
     dir: request.dir, archive: request.archive, limits: request.limits,
     ...(hooks.onFile ? { onFile: hooks.onFile } : {}), ...(hooks.signal ? { signal: hooks.signal } : {}),
+    ...(hooks.holdBuffers ? { holdBuffers: true } : {}),
   });
   const common = { file: request.file, archive: request.archive, limits: request.limits };
   try {
@@ -71,12 +74,12 @@ export async function extractHere(request: ExtractRequest, hooks: ExtractHooks =
 
 /** Messages from the worker (extract-worker.ts). */
 export type FromWorker =
-  | { type: 'file'; path: string; bytes: Uint8Array }
+  | { type: 'file'; id: number; path: string; bytes: Uint8Array }
   | { type: 'done'; files: [string, number][]; sameAs: [string, string][] }
   | { type: 'error'; file?: string; problem?: string; message: string };
 
 /** Messages to the worker. */
-export type ToWorker = { type: 'ack'; bytes: number } | { type: 'abort' };
+export type ToWorker = { type: 'ack'; id: number; bytes: number } | { type: 'abort' };
 
 /** Extracts on a worker thread; resolves once the worker is done and gone. */
 export function extractInWorker(request: ExtractRequest, hooks: ExtractHooks = {}): Promise<Extracted> {
@@ -92,7 +95,7 @@ export function extractInWorker(request: ExtractRequest, hooks: ExtractHooks = {
       if (message.type === 'file') {
         const bytes = Buffer.from(message.bytes.buffer, message.bytes.byteOffset, message.bytes.byteLength);
         hooks.onFile?.(message.path, bytes);
-        worker.postMessage({ type: 'ack', bytes: bytes.length } satisfies ToWorker);
+        worker.postMessage({ type: 'ack', id: message.id, bytes: bytes.length } satisfies ToWorker);
       } else if (message.type === 'done') {
         outcome ??= { ok: { files: new Map(message.files), sameAs: new Map(message.sameAs) } };
       } else {

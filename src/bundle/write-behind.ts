@@ -3,8 +3,8 @@
  * file's open, write and close before reading the next entry made extraction a chain of thread-pool
  * round trips (the main thread idle half the time on a 100-node bundle); with a few writes in
  * flight, inflating, writing and parsing overlap. Each write owns its buffer until it completes
- * (the buffers are then reused), so memory stays bounded: at most `maxInFlight` buffers are
- * written while one more is filled.
+ * (the buffers are then reused, once nothing else holds them), so memory stays bounded: at most
+ * `maxInFlight` buffers are written while one more is filled, plus those held.
  *
  * A failed write is remembered and thrown by the next call (start, settle or drain): the
  * extraction then stops, and `abandon` waits for the writes still running before the caller
@@ -17,18 +17,64 @@ import { BundleError, errorText } from '../errors.js';
 /** New files only (never an existing one), never through a symbolic link. */
 export const WRITE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
 
+export interface WriteBehindOptions {
+  maxInFlight?: number;
+  /**
+   * Buffers over SharedArrayBuffers, so that a worker thread can show them to the main thread
+   * without copying (extract-worker.ts); such a buffer is reused only once every hold() on it is
+   * released.
+   */
+  shared?: boolean;
+}
+
 export class WriteBehind {
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly spare: Buffer[] = [];
+  /** Uses of a buffer (its write, holds) not yet over, by its allocation; at 0 it is spare again. */
+  private readonly uses = new Map<ArrayBufferLike, number>();
+  private readonly maxInFlight: number;
+  private readonly shared: boolean;
   private failure: unknown;
 
-  constructor(private readonly maxInFlight = 4) {}
+  constructor(options: WriteBehindOptions = {}) {
+    this.maxInFlight = options.maxInFlight ?? 4;
+    this.shared = options.shared ?? false;
+  }
 
   /** A buffer of exactly `size` bytes to fill, then hand to start(); reuses a finished write's. */
   buffer(size: number): Buffer {
     const index = this.spare.findIndex((b) => b.length >= size);
-    const found = index >= 0 ? this.spare.splice(index, 1)[0]! : Buffer.allocUnsafeSlow(size);
+    const found = index >= 0 ? this.spare.splice(index, 1)[0]! : this.allocate(size);
     return found.subarray(0, size);
+  }
+
+  /**
+   * Keeps `data` (from buffer()) from being reused until the returned function is called, e.g.
+   * while another thread reads it.
+   */
+  hold(data: Buffer): () => void {
+    this.use(data.buffer, 1);
+    let released = false;
+    return () => {
+      if (!released) this.use(data.buffer, -1);
+      released = true;
+    };
+  }
+
+  private allocate(size: number): Buffer {
+    return this.shared ? Buffer.from(new SharedArrayBuffer(size)) : Buffer.allocUnsafeSlow(size);
+  }
+
+  private use(allocation: ArrayBufferLike, delta: number): void {
+    const left = (this.uses.get(allocation) ?? 0) + delta;
+    if (left > 0) {
+      this.uses.set(allocation, left);
+      return;
+    }
+    this.uses.delete(allocation);
+    // The whole allocation goes back, not the view (buffer() allocates unpooled buffers, each its
+    // own ArrayBuffer): the next file may be larger.
+    this.spare.push(Buffer.from(allocation));
   }
 
   /**
@@ -42,6 +88,7 @@ export class WriteBehind {
       await Promise.race(this.inFlight.values());
       this.throwIfFailed();
     }
+    this.use(data.buffer, 1);
     const write = writeFile(absolute, data, at).then(
       () => undefined,
       (err: unknown) => {
@@ -49,9 +96,7 @@ export class WriteBehind {
       },
     ).finally(() => {
       this.inFlight.delete(absolute);
-      // The whole allocation goes back, not the view (buffer() allocates unpooled buffers, each
-      // its own ArrayBuffer): the next file may be larger.
-      this.spare.push(Buffer.from(data.buffer));
+      this.use(data.buffer, -1);
     });
     this.inFlight.set(absolute, write);
   }

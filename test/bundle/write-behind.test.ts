@@ -26,7 +26,7 @@ function content(i: number, size: number): Buffer {
 
 describe('WriteBehind', () => {
   it('writes every file with its exact bytes, at most maxInFlight at a time, reusing buffers', async () => {
-    const writes = new WriteBehind(2);
+    const writes = new WriteBehind({ maxInFlight: 2 });
     const expected = new Map<string, Buffer>();
     const sizes = [300_000, 120_000, 500_000, 70_000, 300_000, 90_000];
     const buffers = new Set<ArrayBuffer>();
@@ -45,6 +45,24 @@ describe('WriteBehind', () => {
     expect(buffers.size).toBeLessThan(sizes.length);
   });
 
+  it('does not reuse a buffer, written or not, while it is held (shared with another thread)', async () => {
+    const writes = new WriteBehind({ shared: true });
+    const first = writes.buffer(100_000);
+    expect(first.buffer).toBeInstanceOf(SharedArrayBuffer);
+    content(1, 100_000).copy(first);
+    const release = writes.hold(first);
+    await writes.start(join(dir, 'a.json'), first, 'archive: a.json');
+    await writes.drain();
+    // Written, but still held: the next file gets another buffer.
+    const second = writes.buffer(100_000);
+    expect(second.buffer).not.toBe(first.buffer);
+    release();
+    release(); // twice is harmless
+    // Released: its allocation is spare again.
+    expect(writes.buffer(90_000).buffer).toBe(first.buffer);
+    expect((await readFile(join(dir, 'a.json'))).equals(content(1, 100_000))).toBe(true);
+  });
+
   it('settles one file before it is linked to', async () => {
     const writes = new WriteBehind();
     const data = writes.buffer(200_000);
@@ -56,7 +74,7 @@ describe('WriteBehind', () => {
   });
 
   it('reports a failed write as a BundleError naming the entry, on the next call, and abandons cleanly', async () => {
-    const writes = new WriteBehind(4);
+    const writes = new WriteBehind({ maxInFlight: 4 });
     const existing = join(dir, 'exists.json');
     await writeFile(existing, 'x'); // O_EXCL: an existing file is never overwritten
     const data = writes.buffer(100_000);
