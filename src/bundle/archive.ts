@@ -20,14 +20,14 @@
  * are a classic way to show different content to different tools. The directory's life (removed
  * on failure, on close(), or at exit) is open-archive.ts's concern.
  */
-import { closeSync, constants, openSync, writeSync } from 'node:fs';
+import { constants } from 'node:fs';
 import { copyFile, link, mkdir, open } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { BundleError, errorText } from '../errors.js';
 import { BUNDLE_TOP_LEVEL } from './directory.js';
-import { WRITE_FLAGS, WriteBehind } from './write-behind.js';
+import { cannotExtract, WRITE_FLAGS, WriteBehind, writeWholeSync } from './write-behind.js';
 import { ByteCap, formatBytes, formatBytesPair } from './limits.js';
 import type { BundleLimits } from './source.js';
 
@@ -208,7 +208,7 @@ export class ExtractionTarget {
       try {
         await copyFile(source, absolute, constants.COPYFILE_EXCL);
       } catch (err) {
-        throw new BundleError(at, `cannot extract: ${(err as NodeJS.ErrnoException).code ?? errorText(err)}`);
+        throw cannotExtract(at, err);
       }
     }
     this.links.add(path);
@@ -272,7 +272,7 @@ export class ExtractionTarget {
       await mkdir(absolute, { recursive: true, mode: 0o700 });
       this.madeDirs.add(absolute);
     } catch (err) {
-      throw new BundleError(at, `cannot extract: ${(err as NodeJS.ErrnoException).code ?? errorText(err)}`);
+      throw cannotExtract(at, err);
     }
   }
 
@@ -284,7 +284,7 @@ export class ExtractionTarget {
     try {
       handle = await open(absolute, WRITE_FLAGS, 0o600);
     } catch (err) {
-      throw new BundleError(at, `cannot extract: ${(err as NodeJS.ErrnoException).code ?? errorText(err)}`);
+      throw cannotExtract(at, err);
     }
     // Opened only now, right before the pipeline takes it: a stream that starts flowing (zip
     // entries do) must not end or fail while nobody listens.
@@ -354,18 +354,6 @@ export class ExtractionTarget {
     if (this.linkedBytes > this.limits.maxTotalBytes) {
       throw new BundleError(at, `the archive's hard links name more than ${formatBytes(this.limits.maxTotalBytes)} in all, over the limit for a whole bundle`);
     }
-  }
-}
-
-function writeWholeSync(absolute: string, data: Buffer, at: string): void {
-  let fd: number | undefined;
-  try {
-    fd = openSync(absolute, WRITE_FLAGS, 0o600);
-    for (let written = 0; written < data.length; ) written += writeSync(fd, data, written, data.length - written);
-  } catch (err) {
-    throw new BundleError(at, `cannot extract: ${(err as NodeJS.ErrnoException).code ?? errorText(err)}`);
-  } finally {
-    if (fd !== undefined) closeSync(fd);
   }
 }
 

@@ -97,16 +97,7 @@ export class DirectoryBundle implements BundleSource {
       if (!stat.isFile()) throw new BundleError(path, 'is no longer a regular file');
       if (stat.size > maxBytes) throw new BundleError(path, tooBigForTextMessage(stat.size, maxBytes));
       const { scratch } = options;
-      const into = scratch !== undefined && scratch.length >= stat.size ? scratch : Buffer.allocUnsafe(stat.size);
-      // Read to the end of what fstat saw (the file may have grown since; a bundle's files do not
-      // change while read) or to an early end (it shrank).
-      let filled = 0;
-      while (filled < stat.size) {
-        const bytesRead = readSync(fd, into, filled, stat.size - filled, filled);
-        if (bytesRead === 0) break;
-        filled += bytesRead;
-      }
-      return into.subarray(0, filled);
+      return readUpTo(fd, scratch !== undefined && scratch.length >= stat.size ? scratch : Buffer.allocUnsafe(stat.size), stat.size);
     } catch (err) {
       throw readError(path, err);
     } finally {
@@ -134,14 +125,8 @@ export class DirectoryBundle implements BundleSource {
     }
     if (size <= WHOLE_READ_BYTES) {
       try {
-        const bytes = Buffer.allocUnsafe(size);
-        let filled = 0;
-        while (filled < size) {
-          const bytesRead = readSync(fd, bytes, filled, size - filled, filled);
-          if (bytesRead === 0) break;
-          filled += bytesRead;
-        }
-        return Readable.from(filled === 0 ? [] : [bytes.subarray(0, filled)], { objectMode: false });
+        const bytes = readUpTo(fd, Buffer.allocUnsafe(size), size);
+        return Readable.from(bytes.length === 0 ? [] : [bytes], { objectMode: false });
       } catch (err) {
         throw readError(path, err);
       } finally {
@@ -168,6 +153,20 @@ export class DirectoryBundle implements BundleSource {
     if (!this.files.has(path)) throw new BundleError(path, 'not in the bundle');
     return join(this.root, ...path.split('/'));
   }
+}
+
+/**
+ * The first `size` bytes of an open file, read into `into`: to the end of what fstat saw (the file
+ * may have grown since; a bundle's files do not change while read) or to an early end (it shrank).
+ */
+function readUpTo(fd: number, into: Buffer, size: number): Buffer {
+  let filled = 0;
+  while (filled < size) {
+    const bytesRead = readSync(fd, into, filled, size - filled, filled);
+    if (bytesRead === 0) break;
+    filled += bytesRead;
+  }
+  return into.subarray(0, filled);
 }
 
 function readError(path: string, err: unknown): BundleError {

@@ -10,7 +10,7 @@
  * extraction then stops, and `abandon` waits for the writes still running before the caller
  * removes their directory.
  */
-import { constants } from 'node:fs';
+import { closeSync, constants, openSync, writeSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { BundleError, errorText } from '../errors.js';
 
@@ -129,8 +129,26 @@ async function writeFile(absolute: string, data: Buffer, at: string): Promise<vo
     handle = await open(absolute, WRITE_FLAGS, 0o600);
     for (let written = 0; written < data.length; ) written += (await handle.write(data, written, data.length - written)).bytesWritten;
   } catch (err) {
-    throw new BundleError(at, `cannot extract: ${(err as NodeJS.ErrnoException).code ?? errorText(err)}`);
+    throw cannotExtract(at, err);
   } finally {
     await handle?.close().catch(() => {});
   }
+}
+
+/** The same as a write done here, with synchronous calls: for small files, where the round trips would cost more. */
+export function writeWholeSync(absolute: string, data: Buffer, at: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(absolute, WRITE_FLAGS, 0o600);
+    for (let written = 0; written < data.length; ) written += writeSync(fd, data, written, data.length - written);
+  } catch (err) {
+    throw cannotExtract(at, err);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** The one-line error for a file or directory the extraction could not write. */
+export function cannotExtract(at: string, err: unknown): BundleError {
+  return new BundleError(at, `cannot extract: ${(err as NodeJS.ErrnoException).code ?? errorText(err)}`);
 }
